@@ -1,0 +1,76 @@
+"""Engine: runs the detector stages in order over one text and returns its findings with per-stage timings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from detectors.finding import Finding
+from detectors.normalize import normalize
+from detectors.stage import Document, Stage
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Findings sorted by position, and the seconds each stage took (for metrics and benchmarks)."""
+
+    findings: tuple[Finding, ...]
+    timings: dict[str, float] = field(default_factory=dict)
+    document: Document | None = None
+
+
+def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
+    """Drop a finding contained in another of the same category that is at least as confident.
+
+    A generic rule (password assignment) and a specific one (Stripe key) often report the same value;
+    the specific, more confident one stays. Findings of different categories are all kept.
+    """
+    ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start), -f.confidence, f.rule))
+    kept: list[Finding] = []
+    for f in ordered:
+        dominated = False
+        for k in reversed(kept):
+            if k.end <= f.start and k.start < f.start - 10_000:
+                break
+            if k.category == f.category and k.start <= f.start and f.end <= k.end and k.confidence >= f.confidence:
+                dominated = True
+                break
+        if not dominated:
+            kept.append(f)
+    # A span reported by a more confident rule that lies inside a weaker, wider one wins too.
+    out: list[Finding] = []
+    for f in kept:
+        if any(
+            o is not f and o.category == f.category and f.start <= o.start and o.end <= f.end
+            and (o.start, o.end) != (f.start, f.end) and o.confidence > f.confidence
+            for o in kept
+        ):
+            continue
+        out.append(f)
+    return sorted(out, key=lambda f: (f.start, f.end, f.rule))
+
+
+class Engine:
+    """A pipeline of stages; the Hyperscan rule pass first, the others behind it."""
+
+    def __init__(self, stages: Sequence[Stage], version: str = "") -> None:
+        self.stages = list(stages)
+        self.version = version
+
+    def scan(self, text: str, keep_document: bool = False) -> ScanResult:
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        doc = Document(normalize(text))
+        timings["normalize"] = time.perf_counter() - t0
+        for stage in self.stages:
+            t = time.perf_counter()
+            found = stage.scan(doc)
+            if found:
+                doc.findings.extend(found)
+            timings[stage.name] = timings.get(stage.name, 0.0) + time.perf_counter() - t
+        findings = resolve_overlaps(doc.findings) if len(doc.findings) > 1 else list(doc.findings)
+        return ScanResult(tuple(findings), timings, doc if keep_document else None)
+
+    def findings(self, text: str) -> list[Finding]:
+        return list(self.scan(text).findings)

@@ -1,0 +1,107 @@
+"""False-positive filters: plain functions that say a captured value is not a real secret."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import regex
+
+# Values vendors publish in their documentation; real keys never contain these.
+_DOCUMENTED = (
+    "AKIAIOSFODNN7EXAMPLE",
+    "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "EXAMPLEKEY",
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "xoxb-not-a-real-token",
+)
+_EXAMPLE_WORDS = regex.compile(r"(?i)example|sample|dummy|fake|placeholder|redacted|your[_-]?|my[_-]?(?:api|secret|token|key|pass)|insert|replace|changeme|change_me|notreal|not[_-]a[_-]real")
+
+_PLACEHOLDER = regex.compile(
+    r"""(?ix)^(?:
+        x{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,}|0{6,}|
+        <[^>]*>|\[[^\]]*\]|\{[^}]*\}|
+        (?:your|my|the|some|insert|put|enter)[_\- ]?(?:\w+[_\- ])?(?:api[_\- ]?)?(?:key|token|secret|password|pass|pwd|mdp|id|here)\w*|
+        (?:password|passwd|pwd|secret|token|apikey|api_key|key|motdepasse|mdp|none|null|nil|undefined|true|false|empty|todo|tbd|n/?a)
+        |changeme|change_me|letmein|test|tests|testing|admin|root|user|username|demo|default|foobar|foo|bar|baz|qwerty|azerty
+    )$""",
+)
+
+# `${VAR}`, `{{ var }}`, `%(var)s`, `os.environ[...]`, `process.env.X`, `getenv(...)`, `$VAR`, `<%= %>`.
+_TEMPLATE = regex.compile(
+    r"""(?x)^(?:
+        \$\{|\$\(|\{\{|\{%|%\(|<%|\$[A-Za-z_]|%[A-Za-z_]+%|
+        (?:os\.)?(?:environ|getenv)\b|process\.env\b|System\.getenv|ENV\[|env\(|config\[|settings\.|secrets\.|vault:|
+        !Ref\b|arn:aws:secretsmanager
+    )""",
+)
+
+_UUID = regex.compile(r"(?i)^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_HASH = regex.compile(r"(?i)^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$")
+
+Filter = Callable[[str], bool]
+
+
+def is_documented_example(value: str) -> bool:
+    """Published example keys and values that spell out 'example', 'dummy', 'your key'..."""
+    if any(d in value for d in _DOCUMENTED):
+        return True
+    return bool(_EXAMPLE_WORDS.search(value))
+
+
+def is_placeholder(value: str) -> bool:
+    """`xxxx`, `<token>`, `YOUR_KEY`, `changeme`, `***`: a slot for a secret, not a secret."""
+    v = value.strip("'\"` ,;")
+    return not v or bool(_PLACEHOLDER.match(v))
+
+
+def is_template(value: str) -> bool:
+    """A reference to where the secret lives (`${VAR}`, `os.environ[...]`), not the secret."""
+    return bool(_TEMPLATE.match(value.strip("'\"` ")))
+
+
+def is_repeated(value: str) -> bool:
+    """Few distinct characters for the length: `aaaaaaaa`, `abababab`, `000000000000`."""
+    core = "".join(c for c in value if c.isalnum())
+    if len(core) < 6:
+        return False
+    return len(set(core)) <= max(2, len(core) // 12)
+
+
+def is_sequential(value: str) -> bool:
+    """Runs such as `abcdefgh`, `12345678`, `ABCDEF0123456789` covering most of the value."""
+    core = "".join(c for c in value.lower() if c.isalnum())
+    if len(core) < 6:
+        return False
+    steps = sum(1 for a, b in zip(core, core[1:], strict=False) if ord(b) - ord(a) in (1, -1))
+    return steps >= 0.7 * (len(core) - 1)
+
+
+def is_uuid(value: str) -> bool:
+    return bool(_UUID.match(value))
+
+
+def is_hash(value: str) -> bool:
+    """Hex of a common digest length (MD5, SHA-1, SHA-2): usually a checksum or a commit id."""
+    return bool(_HASH.match(value))
+
+
+FILTERS: dict[str, Filter] = {
+    "documented_example": is_documented_example,
+    "placeholder": is_placeholder,
+    "template": is_template,
+    "repeated": is_repeated,
+    "sequential": is_sequential,
+    "uuid": is_uuid,
+    "hash": is_hash,
+}
+
+# What credential rules get unless they list their own `filters`.
+DEFAULT_CREDENTIAL_FILTERS = ("documented_example", "placeholder", "template", "repeated", "sequential")
+
+
+def first_failing(value: str, names: tuple[str, ...]) -> str | None:
+    """Name of the first filter that rejects the value, or None when the value passes all."""
+    for name in names:
+        if FILTERS[name](value):
+            return name
+    return None

@@ -1,0 +1,67 @@
+"""Assembles the engine from configuration: which rules, which stages, which indexes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from detectors.engine import Engine
+from detectors.rule import Rule
+from detectors.rule_pass import RulePass
+from detectors.ruleset import RULES_DIR, load_rules, rule_files
+from detectors.stage import Stage
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("GARDEFOU_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gardefou"
+    )
+    return Path(base)
+
+
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """What to detect. Every stage beyond the rule pass is opt-in, so each costs only where enabled."""
+
+    rules_dir: Path = RULES_DIR
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    # Restrict to these categories (None = all).
+    categories: tuple[str, ...] | None = None
+    # Names, places and organisations through NER (regulated data); costs milliseconds per prompt.
+    names: bool = False
+    # The source-code classifier stage.
+    source_code: bool = True
+    # Personal-record signal: several identifier types close together.
+    records: bool = True
+    # Extra rules built from configuration (policy dictionaries), compiled into the same database.
+    extra_rules: tuple[Rule, ...] = ()
+    # Index files for exact data match and fingerprints (None = not loaded).
+    edm_index: Path | None = None
+    fingerprint_index: Path | None = None
+
+
+def load_config_rules(config: EngineConfig) -> list[Rule]:
+    rules = load_rules(rule_files(config.rules_dir)) + list(config.extra_rules)
+    if config.categories is not None:
+        rules = [r for r in rules if r.category in config.categories or not r.emit]
+    return rules
+
+
+def build_engine(config: EngineConfig | None = None, rules: list[Rule] | None = None) -> Engine:
+    """Build the full pipeline. Raises ConfigError (file, line, rule, field) on a bad rule set."""
+    config = config or EngineConfig()
+    if rules is None:
+        rules = load_config_rules(config)
+    rule_pass = RulePass(rules, config.cache_dir)
+    stages: list[Stage] = [rule_pass]
+    stages.extend(_later_stages(config))
+    return Engine(stages, version=rule_pass.version)
+
+
+def _later_stages(config: EngineConfig) -> list[Stage]:
+    """Stages behind the rule pass, in order. Each issue plugs its stage in here, nowhere else."""
+    stages: list[Stage] = []
+    # -- source code / intellectual property stages (code classifier, EDM, fingerprints) --
+    # -- regulated data stages (names through NER, personal-record signal) --
+    return stages

@@ -1,0 +1,5 @@
+"""`python -m gardefou` runs the command line."""
+
+from gardefou.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test command (make test, .ci/run): lint, types, rule examples, unit and end-to-end tests, short benchmark.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+export GARDEFOU_CACHE_DIR="${GARDEFOU_CACHE_DIR:-$PWD/.cache/gardefou}"
+echo "== ruff"; "$bin/ruff" check .
+echo "== mypy"; "$bin/mypy"
+echo "== rules check"; "$bin/gardefou" rules check
+echo "== pytest"; "$bin/python" -m pytest -q "$@"
