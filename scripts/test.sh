@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
+scripts/ci-deps.sh  # system tools the end-to-end tests run for real (prometheus)
 export GARDEFOU_CACHE_DIR="${GARDEFOU_CACHE_DIR:-$PWD/.cache/gardefou}"
 echo "== ruff"; "$bin/ruff" check .
 echo "== mypy"; "$bin/mypy"
