@@ -19,8 +19,11 @@ from detectors.ruleset import RULES_DIR, load_rule_file, rule_files
 def register(sub: Any) -> None:
     scan = sub.add_parser("scan", help="find sensitive data in a file, stdin, or JSON lines")
     scan.add_argument("file", nargs="?", default="-", help="file to scan, - for stdin (default)")
-    scan.add_argument("--jsonl", action="store_true",
-                      help='machine contract: read {"id","text"} lines on stdin, write {"id","findings"} lines')
+    scan.add_argument(
+        "--jsonl",
+        action="store_true",
+        help='machine contract: read {"id","text"} lines on stdin, write {"id","findings"} lines',
+    )
     _engine_options(scan)
     scan.set_defaults(func=cmd_scan)
 
@@ -78,8 +81,10 @@ def decode_lossless(data: bytes, where: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
-        print(f"gardefou: {where}: invalid UTF-8 at byte {e.start} ({e.reason}); invalid bytes replaced by U+FFFD",
-              file=sys.stderr)
+        print(
+            f"gardefou: {where}: invalid UTF-8 at byte {e.start} ({e.reason}); invalid bytes replaced by U+FFFD",
+            file=sys.stderr,
+        )
         return data.decode("utf-8", errors="replace")
 
 
@@ -100,7 +105,7 @@ def scan_human(engine: Engine, file: str) -> int:
     for f in findings:
         line = bisect.bisect_right(line_starts, f.start)
         col = f.start - line_starts[line - 1] + 1
-        print(f"{line}:{col}\t{f.category}\t{f.type}\t{f.confidence.label}\t{mask(text[f.start:f.end])}\t{f.rule}")
+        print(f"{line}:{col}\t{f.category}\t{f.type}\t{f.confidence.label}\t{mask(text[f.start : f.end])}\t{f.rule}")
     print(f"{len(findings)} finding(s)", file=sys.stderr)
     return 1 if findings else 0
 
@@ -153,14 +158,18 @@ def check_rules(rules_dir: Path, cache_dir: Path | None) -> tuple[list[Rule], li
             problems.append(ConfigProblem(file, int(line), f"duplicate id, first at {seen[r.id].source}", r.id, "id"))
         seen.setdefault(r.id, r)
     try:
-        engine = build_engine(EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir, names=True), rules=list(seen.values()))
+        engine = build_engine(
+            EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir, names=True), rules=list(seen.values())
+        )
     except ConfigError as e:
         problems.extend(e.problems)
         # Drop the rules that do not compile and check the others' examples anyway.
         broken = {p.rule for p in e.problems}
         try:
-            engine = build_engine(EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir, names=True),
-                                  rules=[r for r in seen.values() if r.id not in broken])
+            engine = build_engine(
+                EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir, names=True),
+                rules=[r for r in seen.values() if r.id not in broken],
+            )
         except ConfigError as e2:
             problems.extend(e2.problems)
             return rules, problems
@@ -171,8 +180,15 @@ def check_rules(rules_dir: Path, cache_dir: Path | None) -> tuple[list[Rule], li
                 problems.append(ConfigProblem(file, int(line), f"example not reported: {ex!r}", rule.id, "examples"))
         for neg in rule.negative_examples:
             if _reports(engine, rule, neg.text):
-                problems.append(ConfigProblem(file, int(line), f"negative example reported ({neg.reason}): {neg.text!r}",
-                                              rule.id, "negative_examples"))
+                problems.append(
+                    ConfigProblem(
+                        file,
+                        int(line),
+                        f"negative example reported ({neg.reason}): {neg.text!r}",
+                        rule.id,
+                        "negative_examples",
+                    )
+                )
     return rules, problems
 
 

@@ -42,8 +42,12 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     out: list[Finding] = []
     for f in kept:
         if any(
-            o is not f and o.category == f.category and f.start <= o.start and o.end <= f.end
-            and (o.start, o.end) != (f.start, f.end) and o.confidence > f.confidence
+            o is not f
+            and o.category == f.category
+            and f.start <= o.start
+            and o.end <= f.end
+            and (o.start, o.end) != (f.start, f.end)
+            and o.confidence > f.confidence
             for o in kept
         ):
             continue

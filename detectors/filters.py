@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 
 import regex
 
@@ -14,15 +15,21 @@ _DOCUMENTED = (
     "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
     "xoxb-not-a-real-token",
 )
-_EXAMPLE_WORDS = regex.compile(r"(?i)example|sample|dummy|fake|placeholder|redacted|your[_-]?|my[_-]?(?:api|secret|token|key|pass)|insert|replace|changeme|change_me|notreal|not[_-]a[_-]real")
+_EXAMPLE_WORDS = regex.compile(
+    r"(?i)example|sample|dummy|fake|placeholder|redacted|your[_-]?|my[_-]?(?:api|secret|token|key|pass)"
+    r"|insert|replace|changeme|change_me|notreal|not[_-]a[_-]real"
+)
 
 _PLACEHOLDER = regex.compile(
     r"""(?ix)^(?:
         x{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,}|0{6,}|
         <[^>]*>|\[[^\]]*\]|\{[^}]*\}|
-        (?:your|my|the|some|insert|put|enter)[_\- ]?(?:\w+[_\- ])?(?:api[_\- ]?)?(?:key|token|secret|password|pass|pwd|mdp|id|here)\w*|
-        (?:password|passwd|pwd|secret|token|apikey|api_key|key|motdepasse|mdp|none|null|nil|undefined|true|false|empty|todo|tbd|n/?a)
-        |changeme|change_me|letmein|test|tests|testing|admin|root|user|username|demo|default|foobar|foo|bar|baz|qwerty|azerty
+        (?:your|my|the|some|insert|put|enter)[_\- ]?(?:\w+[_\- ])?(?:api[_\- ]?)?
+            (?:key|token|secret|password|pass|pwd|mdp|id|here)\w*|
+        (?:password|passwd|pwd|secret|token|apikey|api_key|key|motdepasse|mdp)|
+        (?:none|null|nil|undefined|true|false|empty|todo|tbd|n/?a)|
+        (?:changeme|change_me|letmein|test|tests|testing|admin|root|user|username|demo|default)|
+        (?:foobar|foo|bar|baz|qwerty|azerty)
     )$""",
 )
 
@@ -59,12 +66,20 @@ def is_template(value: str) -> bool:
     return bool(_TEMPLATE.match(value.strip("'\"` ")))
 
 
+_RUN = regex.compile(r"([A-Za-z0-9])\1{5,}")
+
+
 def is_repeated(value: str) -> bool:
-    """Few distinct characters for the length: `aaaaaaaa`, `abababab`, `000000000000`."""
+    """Few distinct characters (`abababab`), or a long run of one (`sk-xxxxxxxxxxxx`, `tok_000000`).
+
+    Six identical characters in a row are vanishingly rare in a random token, common in placeholders.
+    """
     core = "".join(c for c in value if c.isalnum())
     if len(core) < 6:
         return False
-    return len(set(core)) <= max(2, len(core) // 12)
+    if len(set(core)) <= max(2, len(core) // 12):
+        return True
+    return bool(_RUN.search(value))
 
 
 def is_sequential(value: str) -> bool:
@@ -72,8 +87,36 @@ def is_sequential(value: str) -> bool:
     core = "".join(c for c in value.lower() if c.isalnum())
     if len(core) < 6:
         return False
-    steps = sum(1 for a, b in zip(core, core[1:], strict=False) if ord(b) - ord(a) in (1, -1))
+    steps = sum(1 for a, b in pairwise(core) if ord(b) - ord(a) in (1, -1))
     return steps >= 0.7 * (len(core) - 1)
+
+
+# `user.password`, `self.cfg.token`, `req.body[`, `db_password`, `DB_PASSWORD`, `userPassword`: code, not a value.
+_CODE_REFERENCE = regex.compile(
+    r"""(?x)^(?:
+        [A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+[\[(]?|
+        [A-Za-z_$][\w$]*[\[(]|
+        [a-z]+(?:_[a-z0-9]+)+|
+        [A-Z]+(?:_[A-Z0-9]+)+|
+        [a-z]+(?:[A-Z][a-z]+)+
+    )$""",
+)
+
+
+def is_code_reference(value: str) -> bool:
+    """An identifier, attribute chain or call (`self.password`, `db_password`, `getToken(`): code, not a secret."""
+    return bool(_CODE_REFERENCE.match(value.strip("'\"` ")))
+
+
+def is_low_complexity(value: str) -> bool:
+    """Fewer than two of lowercase, uppercase, digits, symbols: an ordinary word such as `incorrect`."""
+    classes = (
+        any(c.islower() for c in value),
+        any(c.isupper() for c in value),
+        any(c.isdigit() for c in value),
+        any(not c.isalnum() for c in value),
+    )
+    return sum(classes) < 2
 
 
 def is_uuid(value: str) -> bool:
@@ -93,6 +136,8 @@ FILTERS: dict[str, Filter] = {
     "sequential": is_sequential,
     "uuid": is_uuid,
     "hash": is_hash,
+    "code_reference": is_code_reference,
+    "low_complexity": is_low_complexity,
 }
 
 # What credential rules get unless they list their own `filters`.

@@ -30,11 +30,11 @@ _UNBOUNDED = 1 << 30
 
 def _is_unicode(rule: Rule) -> bool:
     """Rules with non-ASCII text or an explicit (?u) get Unicode semantics in both engines."""
-    return not rule.pattern.isascii() or "(?u" in rule.pattern
+    return not rule.pattern.isascii() or "(?u" in rule.pattern or "\\p{" in rule.pattern or "\\P{" in rule.pattern
 
 
 def regex_flags(rule: Rule) -> int:
-    flags = regex.V0
+    flags: int = regex.V0
     if rule.case_insensitive:
         flags |= regex.IGNORECASE
     if not _is_unicode(rule):
@@ -63,7 +63,7 @@ def max_width(pattern: str, flags: int) -> int:
     """Longest possible match in characters, or a huge number when unbounded or unknown."""
     try:
         parsed = re._parser.parse(pattern, re.IGNORECASE if flags & regex.IGNORECASE else 0)  # type: ignore[attr-defined]
-        hi = int(parsed.getwidth()[1])
+        hi: int = int(parsed.getwidth()[1])
     except Exception:  # regex-only syntax: treat as unbounded, still correct, just scans more
         return _UNBOUNDED
     return hi if hi < 65535 else _UNBOUNDED
@@ -134,11 +134,17 @@ class RulePass:
             ok, how = hyperscan_compiles(rule)
             file, _, line = rule.source.rpartition(":")
             if not ok:
-                problems.append(ConfigProblem(file, int(line or 0), f"does not compile in Hyperscan: {how}", rule.id, "pattern"))
+                problems.append(
+                    ConfigProblem(file, int(line or 0), f"does not compile in Hyperscan: {how}", rule.id, "pattern")
+                )
                 continue
             self._compiled.append(
-                _Compiled(rule, regex.compile(rule.pattern, rflags), max_width(rule.pattern, rflags),
-                          validators.get(rule.validator) if rule.validator else None)
+                _Compiled(
+                    rule,
+                    regex.compile(rule.pattern, rflags),
+                    max_width(rule.pattern, rflags),
+                    validators.get(rule.validator) if rule.validator else None,
+                )
             )
             exprs.append(_hs_pattern(rule))
             flags.append(hyperscan_flags(rule, how == "prefilter"))
@@ -148,7 +154,7 @@ class RulePass:
         self._local = threading.local()
 
     def _load_or_compile(self, exprs: list[bytes], flags: list[int], cache_dir: Path | None) -> hyperscan.Database:
-        key = hashlib.sha256(repr((exprs, flags, hyperscan.__version__)).encode()).hexdigest()[:24]
+        key = hashlib.sha256(repr((exprs, flags, getattr(hyperscan, "__version__", ""))).encode()).hexdigest()[:24]
         path = cache_dir / f"rules-{key}.hsdb" if cache_dir else None
         if path and path.exists():
             try:
@@ -232,7 +238,7 @@ class RulePass:
         confidence = rule.confidence
         if rule.keywords and lowered is not None:
             lo = max(0, gs - rule.keyword_window)
-            around = lowered[lo:gs] + " " + lowered[ge:ge + rule.keyword_window]
+            around = lowered[lo:gs] + " " + lowered[ge : ge + rule.keyword_window]
             word = next((k for k in rule.keywords if k in around), None)
             if word is None and rule.keywords_required:
                 return None

@@ -21,9 +21,25 @@ RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _ID = regex.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_]*){1,4}$")
 _TYPE = regex.compile(r"^[a-z][a-z0-9_]*$")
 _KNOWN = {
-    "id", "name", "category", "type", "pattern", "confidence", "examples", "negative_examples",
-    "references", "keywords", "keywords_required", "keyword_window", "min_entropy", "validator",
-    "filters", "case_insensitive", "emit", "tags", "description",
+    "id",
+    "name",
+    "category",
+    "type",
+    "pattern",
+    "confidence",
+    "examples",
+    "negative_examples",
+    "references",
+    "keywords",
+    "keywords_required",
+    "keyword_window",
+    "min_entropy",
+    "validator",
+    "filters",
+    "case_insensitive",
+    "emit",
+    "tags",
+    "description",
 }
 
 # Directories under rules/ that hold something other than detection rules.
@@ -52,7 +68,8 @@ def _str_list(raw: Any) -> list[str] | None:
 
 def parse_rule(raw: LineDict, file: str, problems: list[ConfigProblem]) -> Rule | None:
     """Build one Rule from its YAML mapping, appending every problem found instead of stopping."""
-    rid = raw.get("id") if isinstance(raw.get("id"), str) else ""
+    raw_id = raw.get("id")
+    rid: str = raw_id if isinstance(raw_id, str) else ""
     start = len(problems)
 
     def bad(field: str, message: str) -> None:
@@ -74,7 +91,9 @@ def parse_rule(raw: LineDict, file: str, problems: list[ConfigProblem]) -> Rule 
     rtype = raw.get("type")
     if rtype is None and rid:
         rtype = "_".join(rid.split(".")[1:]) if rid.count(".") >= 1 else rid
-    if not isinstance(rtype, str) or not _TYPE.match(rtype):
+    if rtype is None or (raw.get("type") is None and not _ID.match(rid)):
+        pass  # the id problem is already reported; a type derived from it would only repeat it
+    elif not isinstance(rtype, str) or not _TYPE.match(rtype):
         bad("type", "must be lowercase snake_case")
     pattern = raw.get("pattern")
     ci = raw.get("case_insensitive", False)
@@ -180,8 +199,12 @@ def load_rule_file(path: Path, problems: list[ConfigProblem]) -> list[Rule]:
     if errs:
         return []
     file = str(path)
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        problems.append(ConfigProblem(file, getattr(data, "line", 1), "a rule file is a mapping with a `rules:` list", field="rules"))
+    if not isinstance(data, LineDict) or not isinstance(data.get("rules"), list):
+        problems.append(
+            ConfigProblem(
+                file, getattr(data, "line", 1), "a rule file is a mapping with a `rules:` list", field="rules"
+            )
+        )
         return []
     out = []
     for item in data["rules"]:
@@ -204,7 +227,9 @@ def load_rules(paths: Iterable[Path] | None = None) -> list[Rule]:
     for r in rules:
         if r.id in seen:
             file, _, line = r.source.rpartition(":")
-            problems.append(ConfigProblem(file, int(line), f"duplicate id, first defined at {seen[r.id].source}", r.id, "id"))
+            problems.append(
+                ConfigProblem(file, int(line), f"duplicate id, first defined at {seen[r.id].source}", r.id, "id")
+            )
         else:
             seen[r.id] = r
     if problems:
@@ -216,6 +241,21 @@ def rules_digest(rules: Iterable[Rule]) -> str:
     """A short, stable version of a rule set: changes whenever any rule's matching behaviour changes."""
     h = hashlib.sha256()
     for r in rules:
-        h.update(repr((r.id, r.pattern, r.case_insensitive, r.validator, r.filters, r.keywords,
-                       r.keywords_required, r.keyword_window, r.min_entropy, r.confidence, r.emit)).encode())
+        h.update(
+            repr(
+                (
+                    r.id,
+                    r.pattern,
+                    r.case_insensitive,
+                    r.validator,
+                    r.filters,
+                    r.keywords,
+                    r.keywords_required,
+                    r.keyword_window,
+                    r.min_entropy,
+                    r.confidence,
+                    r.emit,
+                )
+            ).encode()
+        )
     return h.hexdigest()[:16]

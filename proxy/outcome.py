@@ -31,7 +31,9 @@ def evidence_from(findings: Iterable[tuple[Finding, str, str]], key: bytes) -> t
     out = []
     for f, text, location in findings:
         value = text[f.start:f.end]
-        out.append(Evidence(f.category, f.type, f.rule, f.confidence.label, mask(value), value_hash(value, key), location))
+        out.append(
+            Evidence(f.category, f.type, f.rule, f.confidence.label, mask(value), value_hash(value, key), location)
+        )
     return tuple(out)
 
 

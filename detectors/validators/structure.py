@@ -13,7 +13,8 @@ def _b64url_json(part: str) -> object | None:
     pad = "=" * (-len(part) % 4)
     try:
         raw = base64.urlsafe_b64decode(part + pad)
-        return json.loads(raw)
+        parsed: object = json.loads(raw)
+        return parsed
     except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
 
