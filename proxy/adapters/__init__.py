@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
+from proxy.adapters.anthropic import AnthropicAdapter
+from proxy.adapters.azure_openai import AzureOpenAIAdapter
 from proxy.adapters.base import Adapter, AdapterError, ParsedRequest, Reply, Segment
+from proxy.adapters.bedrock import BedrockAdapter
+from proxy.adapters.gemini import GeminiAdapter
+from proxy.adapters.generic import GenericAdapter
+from proxy.adapters.github_copilot import GitHubCopilotAdapter
+from proxy.adapters.mistral import MistralAdapter
+from proxy.adapters.openai import OpenAIAdapter
 
-# Adapter name -> (module, class); modules load on first use.
-_REGISTRY: dict[str, tuple[str, str]] = {
-    "openai": ("proxy.adapters.openai", "OpenAIAdapter"),
+# Adapters are stateless: one shared instance each.
+_ADAPTERS: dict[str, Adapter] = {
+    a.name: a
+    for a in (
+        OpenAIAdapter(),
+        AzureOpenAIAdapter(),
+        AnthropicAdapter(),
+        GeminiAdapter(),
+        MistralAdapter(),
+        BedrockAdapter(),
+        GitHubCopilotAdapter(),
+        GenericAdapter(),
+    )
 }
 
-_instances: dict[str, Adapter] = {}
+ADAPTER_NAMES = frozenset(_ADAPTERS)
 
 __all__ = ["ADAPTER_NAMES", "Adapter", "AdapterError", "ParsedRequest", "Reply", "Segment", "adapter_for"]
 
-ADAPTER_NAMES = frozenset(_REGISTRY)
-
 
 def adapter_for(name: str) -> Adapter:
-    """The adapter registered under `name` (adapters are stateless: one shared instance each)."""
-    adapter = _instances.get(name)
-    if adapter is None:
-        try:
-            module, cls = _REGISTRY[name]
-        except KeyError:
-            raise KeyError(f"no adapter named {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-        adapter = getattr(import_module(module), cls)()
-        _instances[name] = adapter
-    return adapter
+    """The adapter registered under `name`; KeyError names the known ones."""
+    try:
+        return _ADAPTERS[name]
+    except KeyError:
+        raise KeyError(f"no adapter named {name!r}; known: {', '.join(sorted(_ADAPTERS))}") from None

@@ -42,6 +42,9 @@ class Collector:
         """A string holding JSON (tool-call arguments): scan its string values; non-JSON is scanned whole."""
         if value is None and optional:
             return
+        if isinstance(value, dict | list):  # Mistral also accepts the arguments as an object
+            self.strings(value, path)
+            return
         if not isinstance(value, str):
             raise self.fail(path, "a string", value)
         full = (*self.prefix, *path)

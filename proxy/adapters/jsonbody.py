@@ -23,7 +23,7 @@ _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _LITERALS = {"true": True, "false": False, "null": None}
 _MAX_DEPTH = 256  # deeper than any real request; keeps recursion bounded on hostile input
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_SAFE_KEY = re.compile(r"[A-Za-z0-9_$@-]{1,64}")
+_SAFE_KEY = re.compile(r"[A-Za-z0-9_.$@-]{1,64}")
 
 
 def type_name(value: object) -> str:
