@@ -17,6 +17,7 @@ _CORE = (
 # Readers of the Outcome, after enforcement; a module not yet in the tree is skipped.
 _AFTER: tuple[tuple[str, str], ...] = (
     # -- metrics engineer: append ("proxy.addons.metrics", "Metrics"), ... below this line --
+    ("proxy.addons.metrics", "Metrics"), ("proxy.addons.incidents", "IncidentLog"), ("proxy.addons.admin", "Admin"),
 )
 
 
