@@ -6,7 +6,7 @@ import re
 import threading
 from collections.abc import Iterable
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, ProcessCollector
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 from detectors.finding import CATEGORIES
@@ -88,10 +88,13 @@ class MetricsRegistry:
 
         self.requests = Counter("gardefou_requests", "Requests to AI services seen by the proxy, by verdict.",
                                 ("service", "app_status", "instance", "endpoint", "action"), registry=r)
-        self.incidents = Counter(
-            "gardefou_incidents",
-            "Requests with a non-allow verdict, once per category found (none: policy or error verdicts).",
-            ("category", "service", "group", "action"), registry=r)
+        self.incidents = Counter("gardefou_incidents", "Requests with a non-allow verdict (the incident log's lines).",
+                                 ("service", "group", "action"), registry=r)
+        self.incident_categories = Counter(
+            "gardefou_incident_categories",
+            "Incidents by category of data found; one incident counts once in each of its categories, "
+            "none when the verdict came from the app status or an error.",
+            ("category", "group", "action"), registry=r)
         self.detections = Counter("gardefou_detections", "Findings in requests, one per finding.",
                                   ("category", "rule_family", "service", "action"), registry=r)
         self.justifications = Counter("gardefou_coach_justifications",
@@ -119,6 +122,7 @@ class MetricsRegistry:
                                       ("result",), registry=r)
         self.policy_info = Gauge("gardefou_policy_info", "Policy and rule set versions in force (value 1).",
                                  ("policy_version", "rules_version"), registry=r)
+        ProcessCollector(registry=r)  # process_cpu_seconds_total, process_resident_memory_bytes... of the proxy
         self._versions: tuple[str, str] | None = None
         self._lock = threading.Lock()
         for result in ("applied", "rejected"):
@@ -132,8 +136,9 @@ class MetricsRegistry:
         for e in o.evidence:
             self.detections.labels(self._category(e.category), self._family(rule_family(e.rule)), service, action).inc()
         if action != "allow":
+            self.incidents.labels(service, group, action).inc()
             for category in sorted({self._category(e.category) for e in o.evidence}) or ["none"]:
-                self.incidents.labels(category, service, group, action).inc()
+                self.incident_categories.labels(category, group, action).inc()
         if o.justification:
             self.justifications.labels(service, group).inc()
         if o.error:

@@ -72,9 +72,10 @@ def test_allowed_request_counts_request_bytes_and_stages_but_no_incident() -> No
 def test_blocked_request_counts_one_incident_per_category_and_each_detection() -> None:
     m = MetricsRegistry()
     m.observe(outcome(action="block", evidence=(ev(), ev(), ev("regulated_data", "regulated_data.fr.iban"))))
-    assert value(m, "gardefou_incidents_total", category="credentials", service="openai", group="finance",
+    assert value(m, "gardefou_incidents_total", service="openai", group="finance", action="block") == 1
+    assert value(m, "gardefou_incident_categories_total", category="credentials", group="finance",
                  action="block") == 1
-    assert value(m, "gardefou_incidents_total", category="regulated_data", service="openai", group="finance",
+    assert value(m, "gardefou_incident_categories_total", category="regulated_data", group="finance",
                  action="block") == 1
     assert value(m, "gardefou_detections_total", category="credentials", rule_family="aws", service="openai",
                  action="block") == 2
@@ -85,8 +86,8 @@ def test_blocked_request_counts_one_incident_per_category_and_each_detection() -
 def test_policy_verdict_without_finding_is_an_incident_of_category_none() -> None:
     m = MetricsRegistry()
     m.observe(outcome(service="deepseek", app_status="unsanctioned", action="block", instance="unknown"))
-    assert value(m, "gardefou_incidents_total", category="none", service="deepseek", group="finance",
-                 action="block") == 1
+    assert value(m, "gardefou_incident_categories_total", category="none", group="finance", action="block") == 1
+    assert value(m, "gardefou_incidents_total", service="deepseek", group="finance", action="block") == 1
     assert value(m, "gardefou_requests_total", service="deepseek", app_status="unsanctioned", instance="unknown",
                  endpoint="chat", action="block") == 1
 
@@ -122,8 +123,7 @@ def test_labels_never_carry_request_derived_text() -> None:
     body = m.exposition()[0].decode()
     for leaked in ("jean.dupont", "Mallory", "sk-123", "sk-live"):
         assert leaked not in body
-    assert value(m, "gardefou_incidents_total", category="credentials", service=OTHER, group=OTHER,
-                 action="block") == 1
+    assert value(m, "gardefou_incidents_total", service=OTHER, group=OTHER, action="block") == 1
 
 
 def test_addon_counts_outcome_response_and_error_but_not_its_own_replies() -> None:
