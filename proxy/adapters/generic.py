@@ -23,7 +23,9 @@ from proxy.adapters.jsonbody import (
 # Keys whose values are identifiers or settings, never something a user typed.
 SKIP_KEYS = frozenset(
     {"model", "id", "type", "role", "object", "uuid", "action", "mode", "status", "version", "locale", "timezone",
-     "content_type", "mime_type", "mimeType", "media_type", "format", "encoding", "url", "href", "src", "icon"}
+     "content_type", "mime_type", "mimeType", "media_type", "format", "encoding", "url", "href", "src", "icon",
+     # Anti-forgery tokens the app sends itself (Gemini web's `at`): scanning them only breeds false positives.
+     "at", "csrf", "_csrf", "csrf_token", "csrfToken", "xsrf", "xsrf_token"}
 )
 _ID_KEY = re.compile(r".*(?:_id|_ids|Id|Ids|_uuid|_at)$")
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{200,}={0,2}")

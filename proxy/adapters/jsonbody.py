@@ -202,7 +202,9 @@ def rewrite_doc(doc: Doc, replacements: Mapping[Path, str]) -> str:
     for path, new in replacements.items():
         if path in doc.spans:
             start, end = doc.spans[path]
-            direct.append((start, end, encode_string(new, doc.text[start:end])))
+            literal = doc.text[start:end]
+            if scanstring(literal, 1, True)[0] != new:  # unchanged strings keep their exact spelling
+                direct.append((start, end, encode_string(new, literal)))
             continue
         try:
             cut = path.index(NESTED)
@@ -214,7 +216,9 @@ def rewrite_doc(doc: Doc, replacements: Mapping[Path, str]) -> str:
         inner.setdefault(outer, {})[path[cut + 1 :]] = new
     for outer, reps in inner.items():
         start, end = doc.spans[outer]
-        direct.append((start, end, encode_string(rewrite_doc(doc.nested[outer], reps), doc.text[start:end])))
+        text = rewrite_doc(doc.nested[outer], reps)
+        if text != doc.nested[outer].text:
+            direct.append((start, end, encode_string(text, doc.text[start:end])))
     return _splice(doc.text, direct)
 
 
