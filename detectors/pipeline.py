@@ -63,5 +63,7 @@ def _later_stages(config: EngineConfig) -> list[Stage]:
     """Stages behind the rule pass, in order. Each issue plugs its stage in here, nowhere else."""
     stages: list[Stage] = []
     # -- source code / intellectual property stages (code classifier, EDM, fingerprints) --
+    from detectors.ip_stages import ip_stages  # local: each area of this function is edited apart
+    stages.extend(ip_stages(config))
     # -- regulated data stages (names through NER, personal-record signal) --
     return stages
