@@ -44,9 +44,9 @@ def field(obj: dict[str, Any], camel: str, snake: str) -> tuple[str, Any]:
     return camel, obj.get(camel)
 
 
-def content(c: Collector, value: object, path: Path, *, optional: bool = True) -> None:
-    """A Content `{role, parts}`; a bare string is accepted where the API tolerates it (system instruction)."""
-    if isinstance(value, str):
+def content(c: Collector, value: object, path: Path, *, optional: bool = True, string: bool = False) -> None:
+    """A Content `{role, parts}`; `string`: a bare string is tolerated too (system instruction)."""
+    if string and isinstance(value, str):
         c.text(value, path)
         return
     obj = c.obj(value, path, optional=optional)
@@ -69,7 +69,7 @@ def generate(c: Collector, body: dict[str, Any], base: Path = ()) -> None:
     for path, item in c.items(body.get("contents"), (*base, "contents")):
         content(c, item, path, optional=False)
     key, system = field(body, "systemInstruction", "system_instruction")
-    content(c, system, (*base, key))
+    content(c, system, (*base, key), string=True)
     # countTokens may wrap a whole request: {"generateContentRequest": {...}}
     key, wrapped = field(body, "generateContentRequest", "generate_content_request")
     if wrapped is not None:
