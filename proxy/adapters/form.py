@@ -43,7 +43,9 @@ class Form:
         out: list[str] = []
         pos = 0
         for index in sorted(replacements):
-            _, _, start, end = self.fields[index]
+            _, value, start, end = self.fields[index]
+            if replacements[index] == value:  # unchanged fields keep their exact encoding
+                continue
             out.append(self.text[pos:start])
             out.append(quote_plus(replacements[index], safe="", encoding=self.charset))
             pos = end

@@ -27,7 +27,7 @@ SKIP_KEYS = frozenset(
      # Anti-forgery tokens the app sends itself (Gemini web's `at`): scanning them only breeds false positives.
      "at", "csrf", "_csrf", "csrf_token", "csrfToken", "xsrf", "xsrf_token"}
 )
-_ID_KEY = re.compile(r".*(?:_id|_ids|Id|Ids|_uuid|_at)$")
+_ID_KEY = re.compile(r".*(?:_id|_ids|Id|Ids|_uuid|_at|At)$")  # identifiers and timestamps
 _BASE64 = re.compile(r"[A-Za-z0-9+/_-]{200,}={0,2}")
 _MAX_NESTING = 8  # JSON inside a string inside JSON...: Gemini web goes three deep
 
@@ -119,6 +119,8 @@ class GenericAdapter(Adapter):
             form = Form.parse(body, _charset(content_type))
             docs: dict[int, Doc] = {}
             for i, (name, value, _, _) in enumerate(form.fields):
+                if _skipped_key(name):
+                    continue
                 holder = Doc("", None)  # collects the field's nested document, if its value is JSON
                 walk_string(holder, (i,), value, (i,), name, segments, 0)
                 if (i,) in holder.nested:

@@ -42,7 +42,7 @@ def content(c: Collector, value: object, path: Path) -> None:
     for part_path, part in c.items(value, path, optional=False):
         part = c.obj(part, part_path, optional=False)
         kind = part.get("type")
-        if kind in _TEXT_PARTS or (kind is None and "text" in part):
+        if (isinstance(kind, str) and kind in _TEXT_PARTS) or (kind is None and "text" in part):
             text = part.get("text")
             if isinstance(text, dict):  # Assistants API messages read back: {"text": {"value": ...}}
                 c.text(text.get("value"), (*part_path, "text", "value"))
