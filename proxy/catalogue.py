@@ -122,9 +122,9 @@ class Catalogue:
         return len(self.services)
 
 
-def _service(entry: Any, file: str, problems: list[ConfigProblem]) -> Service | None:
+def _service(entry: Any, file: str, line: int, problems: list[ConfigProblem]) -> Service | None:
     if not isinstance(entry, LineDict):
-        problems.append(ConfigProblem(file, line_of(entry), "a service is a mapping"))
+        problems.append(ConfigProblem(file, line, "a service is a mapping"))
         return None
     sid = entry.get("id")
     rule = sid if isinstance(sid, str) else ""
@@ -183,8 +183,8 @@ def load_catalogue(path: str | Path = DEFAULT_DIR) -> Catalogue:
             problems.append(ConfigProblem(name, line_of(data), "a catalogue file is a mapping with a `services:` list"))
             continue
         entries: LineList = data["services"]
-        for entry in entries:
-            service = _service(entry, name, problems)
+        for entry, line in zip(entries, entries.item_lines, strict=True):
+            service = _service(entry, name, line, problems)
             if service is None:
                 continue
             where = entry.line_of("id")
