@@ -1,0 +1,98 @@
+"""The CPU side of enforcement, run in a worker thread: decode, parse, scan, decide, plan and rewrite."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+from mitmproxy.net import encoding
+
+from detectors.engine import Engine
+from detectors.finding import value_hash
+from proxy.adapters.base import Adapter, AdapterError, ParsedRequest
+from proxy.outcome import Evidence, evidence_from
+from proxy.policy import Detected, RequestContext, Verdict, decide, decide_error, messages
+from proxy.redact import Span, plan_redactions
+
+
+class InspectError(Exception):
+    """A request that could not be inspected; `kind` is the Outcome's error class, `cause` is safe to log."""
+
+    def __init__(self, kind: str, cause: str) -> None:
+        super().__init__(f"{kind}: {cause}")
+        self.kind = kind
+        self.cause = cause
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """What the worker found and decided; `body` is the rewritten (decoded) body when redacting."""
+
+    verdict: Verdict
+    parsed: ParsedRequest | None = None
+    evidence: tuple[Evidence, ...] = ()
+    body: bytes | None = None
+    bytes_scanned: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def decode_body(raw: bytes, content_encoding: str, limit: int) -> bytes:
+    """Content-decode (gzip, deflate, br, zstd) with a size limit on the decoded body too."""
+    if len(raw) > limit:
+        raise InspectError("too_large", f"body of {len(raw)} bytes over the limit of {limit}")
+    if content_encoding and content_encoding.lower() != "identity":
+        try:
+            body = encoding.decode(raw, content_encoding)
+        except ValueError as e:
+            raise InspectError("undecodable_body", f"cannot decode Content-Encoding {content_encoding!r}") from e
+        if not isinstance(body, bytes):
+            raise InspectError("undecodable_body", "decoded body is not bytes")
+        if len(body) > limit:
+            raise InspectError("too_large", f"decoded body of {len(body)} bytes over the limit of {limit}")
+        return body
+    return raw
+
+
+def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: bytes, content_encoding: str,
+            headers: Mapping[str, str], ctx: RequestContext) -> Inspection:
+    """Everything CPU-bound about one request. Errors come back as a fail-mode verdict, never as an exception."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        body = decode_body(raw, content_encoding, ctx.policy.max_body_bytes)
+        try:
+            parsed = adapter.parse(endpoint, body, headers)
+        except AdapterError as e:
+            raise InspectError("malformed_body", str(e)) from e
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as e:
+            raise InspectError("malformed_body", f"adapter could not read the body ({type(e).__name__})") from e
+    except InspectError as e:
+        timings["adapter"] = time.perf_counter() - t0
+        return Inspection(decide_error(e.kind, ctx), timings=timings, body=None)
+    timings["adapter"] = time.perf_counter() - t0
+    texts = [s.text for s in parsed.segments]
+    detected: list[Detected] = []
+    for i, text in enumerate(texts):
+        result = engine.scan(text)
+        for stage, seconds in result.timings.items():
+            timings[stage] = timings.get(stage, 0.0) + seconds
+        detected.extend(Detected(f, i, value_hash(text[f.start:f.end], key)) for f in result.findings)
+    ctx = replace(ctx, rewritable=parsed.rewritable)
+    t1 = time.perf_counter()
+    verdict = decide(detected, ctx)
+    evidence = evidence_from(((detected[i].finding, texts[detected[i].segment],
+                               parsed.segments[detected[i].segment].location) for i in verdict.evidence), key)
+    new_body = None
+    if verdict.forward and verdict.redact:
+        spans = [Span(detected[i].segment, detected[i].finding.start, detected[i].finding.end,
+                      detected[i].finding.type) for i in verdict.redact]
+        try:
+            new_body = adapter.rewrite(parsed, plan_redactions(texts, spans))
+        except (AdapterError, ValueError, TypeError, KeyError, IndexError) as e:
+            # Never forward what should have been redacted: a failed rewrite blocks.
+            verdict = replace(verdict, action="block", forward=False, code="gardefou_not_rewritable",
+                              message=messages.uninspectable(f"rewrite failed: {type(e).__name__}"),
+                              error="rewrite_failed")
+    timings["decide"] = time.perf_counter() - t1
+    return Inspection(verdict, parsed, evidence, new_body, sum(len(t) for t in texts), timings)
