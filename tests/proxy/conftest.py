@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from harness import AI_HOSTS, ROOT, Proxy, Upstream, make_cert
 
 TEST_POLICY = Path(__file__).parent / "data" / "e2e-policy.yaml"

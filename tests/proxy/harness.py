@@ -251,7 +251,7 @@ class Proxy:
                "--admin-port", str(admin_port), "--policy", str(policy), "--ca-dir", str(ca_dir)]
         for s in sets:
             cmd += ["--set", s]
-        log = open(log_path, "wb")  # noqa: SIM115 - the child writes to it for its whole life
+        log = open(log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
         proxy = cls(process, port, admin_port, ca_dir, log_path)
