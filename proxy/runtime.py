@@ -39,7 +39,9 @@ def dictionary_rules(policy: Policy) -> tuple[Rule, ...]:
     specs = {d.name: {"category": d.category, "confidence": d.confidence, "case_insensitive": d.case_insensitive,
                       "accent_insensitive": d.accent_insensitive, "terms": list(d.terms)} for d in policy.dictionaries}
     try:
-        return tuple(module.dictionary_rules(specs))
+        return tuple(module.dictionary_rules(specs, policy.source))
+    except ConfigError:
+        raise
     except ValueError as e:
         raise ConfigError([ConfigProblem(policy.source, 0, f"dictionaries: {e}", field="dictionaries")]) from e
 
