@@ -166,9 +166,16 @@ def parse_bytes(body: bytes) -> Doc:
     return parse_text(text)
 
 
-def encode_string(value: str, like: str) -> str:
-    """JSON string literal for `value` in the style of the literal `like` (escaped non-ASCII or not)."""
-    ascii_only = like.isascii() and not _decodes_ascii(like)
+def encode_string(value: str, like: str, doc_escapes: bool = False) -> str:
+    """JSON string literal for `value` written like the literal `like`: non-ASCII escaped or raw UTF-8.
+
+    The literal decides when it holds non-ASCII; a pure-ASCII one follows the document (`doc_escapes`).
+    """
+    if like.isascii():
+        decoded, _ = scanstring(like, 1, True)
+        ascii_only = doc_escapes if decoded.isascii() else True
+    else:
+        ascii_only = False
     out = json.dumps(value, ensure_ascii=ascii_only)
     if not ascii_only:
         # A lone surrogate cannot be written as UTF-8: escape it as the JSON spec allows.
@@ -176,12 +183,9 @@ def encode_string(value: str, like: str) -> str:
     return out
 
 
-def _decodes_ascii(literal: str) -> bool:
-    """True when a pure-ASCII literal also decodes to pure ASCII (no escaped non-ASCII: style unknown)."""
-    try:
-        return bool(json.loads(literal).isascii())
-    except ValueError:
-        return True
+def escapes_non_ascii(text: str) -> bool:
+    """Whether a JSON text looks written with escaped non-ASCII (Python's default): all ASCII, with \\u escapes."""
+    return text.isascii() and "\\u" in text
 
 
 def _splice(text: str, edits: list[tuple[int, int, str]]) -> str:
@@ -199,12 +203,13 @@ def rewrite_doc(doc: Doc, replacements: Mapping[Path, str]) -> str:
     """The JSON text with the strings at `replacements` paths replaced; every other character is kept."""
     direct: list[tuple[int, int, str]] = []
     inner: dict[Path, dict[Path, str]] = {}
+    style = escapes_non_ascii(doc.text)
     for path, new in replacements.items():
         if path in doc.spans:
             start, end = doc.spans[path]
             literal = doc.text[start:end]
             if scanstring(literal, 1, True)[0] != new:  # unchanged strings keep their exact spelling
-                direct.append((start, end, encode_string(new, literal)))
+                direct.append((start, end, encode_string(new, literal, style)))
             continue
         try:
             cut = path.index(NESTED)
@@ -218,7 +223,7 @@ def rewrite_doc(doc: Doc, replacements: Mapping[Path, str]) -> str:
         start, end = doc.spans[outer]
         text = rewrite_doc(doc.nested[outer], reps)
         if text != doc.nested[outer].text:
-            direct.append((start, end, encode_string(text, doc.text[start:end])))
+            direct.append((start, end, encode_string(text, doc.text[start:end], style)))
     return _splice(doc.text, direct)
 
 

@@ -81,6 +81,8 @@ def test_spelling_kept_on_rewrite() -> None:
     parsed, body = parse_fixture("gemini", "generate")
     out = A.rewrite(parsed, {0: "Quel temps à [VILLE] ?"})
     assert b"Quel temps \\u00e0 [VILLE] ?" in out  # google-genai escapes non-ASCII: so does the rewrite
+    out = A.rewrite(parsed, {1: "Besançon"})  # an ASCII-only literal follows the document's style
+    assert b'"ville": "Besan\\u00e7on"' in out
 
 
 def test_stream_flags() -> None:
