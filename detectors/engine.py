@@ -20,12 +20,20 @@ class ScanResult:
     document: Document | None = None
 
 
+# Finding types that summarise other findings (detectors/records.py) rather than locate one value.
+AGGREGATE_TYPES = frozenset({"personal_record"})
+
+
 def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
     """Drop a finding contained in another of the same category that is at least as confident.
 
     A generic rule (password assignment) and a specific one (Stripe key) often report the same value;
     the specific, more confident one stays. Findings of different categories are all kept.
     """
+    # Aggregates (a personal record spanning its members) never hide, nor are hidden by, the findings inside them.
+    aggregates = [f for f in findings if f.type in AGGREGATE_TYPES]
+    if aggregates:
+        findings = [f for f in findings if f.type not in AGGREGATE_TYPES]
     ordered = sorted(findings, key=lambda f: (f.start, -(f.end - f.start), -f.confidence, f.rule))
     kept: list[Finding] = []
     for f in ordered:
@@ -52,7 +60,7 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
         ):
             continue
         out.append(f)
-    return sorted(out, key=lambda f: (f.start, f.end, f.rule))
+    return sorted(out + aggregates, key=lambda f: (f.start, f.end, f.rule))
 
 
 class Engine:
