@@ -109,12 +109,18 @@ class GenericAdapter(Adapter):
         segments: list[Segment] = []
         if not body.strip():
             return ParsedRequest(endpoint, (), None, rewritable=False)
-        if mime in ("application/json", "text/json") or mime.endswith("+json") or (
-            not mime and body.lstrip()[:1] in (b"{", b"[")
-        ):
-            doc = parse_bytes(body)
-            walk_json(doc, doc.value, (), (), None, segments, 0)
-            return ParsedRequest(endpoint, tuple(segments), ("json", doc), model=_model(doc.value))
+        sniffed = body.lstrip()[:1] in (b"{", b"[")
+        declared = mime in ("application/json", "text/json") or mime.endswith("+json") or (not mime and sniffed)
+        # Web apps also post JSON as text/plain to skip the CORS preflight: read it as JSON when it is.
+        if declared or (mime == "text/plain" and sniffed):
+            try:
+                doc = parse_bytes(body)
+            except AdapterError:
+                if declared:
+                    raise
+            else:
+                walk_json(doc, doc.value, (), (), None, segments, 0)
+                return ParsedRequest(endpoint, tuple(segments), ("json", doc), model=_model(doc.value))
         if mime == "application/x-www-form-urlencoded":
             form = Form.parse(body, _charset(content_type))
             docs: dict[int, Doc] = {}

@@ -71,6 +71,14 @@ def test_text_body() -> None:
     assert A.rewrite(parsed, {0: "Budget : [MONTANT]"}) == b"Budget : [MONTANT]"
 
 
+def test_json_posted_as_text_plain_is_read_as_json() -> None:
+    body = b'{"id":"1","q":"mon secret"}'
+    parsed = A.parse("generic", body, {"content-type": "text/plain;charset=UTF-8"})
+    assert pairs(parsed) == [("q", "mon secret")]
+    assert A.rewrite(parsed, {0: "[X]"}) == b'{"id":"1","q":"[X]"}'
+    assert pairs(A.parse("generic", b"{not json", {"content-type": "text/plain"})) == [("body", "{not json")]
+
+
 def test_text_body_charset() -> None:
     parsed = A.parse("generic", "été".encode("latin-1"), {"content-type": "text/plain; charset=latin-1"})
     assert pairs(parsed) == [("body", "été")]
