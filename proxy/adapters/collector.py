@@ -12,19 +12,16 @@ from proxy.adapters.jsonbody import NESTED, Doc, Path, iter_strings, location, p
 class Collector:
     """Walks a parsed body and gathers segments; type errors become AdapterErrors naming the location."""
 
-    def __init__(self, doc: Doc, prefix: Path = ()) -> None:
+    def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.prefix = prefix  # where the walked value sits in the document (Anthropic batches, Vertex)
         self.segments: list[Segment] = []
 
     def fail(self, path: Path, expected: str, value: object) -> AdapterError:
-        where = location((*self.prefix, *path)) or "body"
-        return AdapterError(f"{where}: expected {expected}, got {type_name(value)}")
+        return AdapterError(f"{location(path) or 'body'}: expected {expected}, got {type_name(value)}")
 
     def add(self, path: Path, text: str) -> None:
         if text:
-            full = (*self.prefix, *path)
-            self.segments.append(Segment(location(full), text, full))
+            self.segments.append(Segment(location(path), text, path))
 
     def text(self, value: object, path: Path, *, optional: bool = True) -> None:
         """A field that must be a string (or absent/null when optional)."""
@@ -47,13 +44,12 @@ class Collector:
             return
         if not isinstance(value, str):
             raise self.fail(path, "a string", value)
-        full = (*self.prefix, *path)
         try:
             inner = parse_text(value)
         except AdapterError:
             self.add(path, value)  # models sometimes send truncated arguments: still scan them as text
             return
-        self.doc.nested[full] = inner
+        self.doc.nested[path] = inner
         for sub, text in iter_strings(inner.value, ()):
             self.add((*path, NESTED, *sub), text)
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from proxy.adapters.base import Adapter, AdapterError, ParsedRequest, Reply, Segment
 from proxy.adapters.form import Form
+from proxy.adapters.json_adapter import segment_paths
 from proxy.adapters.jsonbody import (
     NESTED,
     Doc,
@@ -145,11 +146,7 @@ class GenericAdapter(Adapter):
     def rewrite(self, parsed: ParsedRequest, replacements: Mapping[int, str]) -> bytes:
         if not parsed.rewritable or not isinstance(parsed.body, tuple):
             raise AdapterError("this request has no text body to rewrite")
-        paths: dict[Path, str] = {}
-        for index, new in replacements.items():
-            if not 0 <= index < len(parsed.segments):
-                raise AdapterError(f"no segment {index} in this request")
-            paths[parsed.segments[index].path] = new
+        paths = segment_paths(parsed, replacements)
         kind = parsed.body[0]
         if kind == "json":
             return rewrite_doc(parsed.body[1], paths).encode("utf-8")

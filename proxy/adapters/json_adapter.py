@@ -25,6 +25,16 @@ def route(routes: tuple[tuple[re.Pattern[str], str], ...], method: str, path: st
     return None
 
 
+def segment_paths(parsed: ParsedRequest, replacements: Mapping[int, str]) -> dict[Path, str]:
+    """Replacements keyed by the body path of their segment instead of its index."""
+    paths: dict[Path, str] = {}
+    for index, new in replacements.items():
+        if not 0 <= index < len(parsed.segments):
+            raise AdapterError(f"no segment {index} in this request")
+        paths[parsed.segments[index].path] = new
+    return paths
+
+
 class JsonAdapter(Adapter):
     """Parses a JSON object body, lets the subclass walk it, and rewrites by splicing strings in place."""
 
@@ -67,9 +77,4 @@ class JsonAdapter(Adapter):
             raise AdapterError("this request has no body to rewrite")
         if not parsed.rewritable or not isinstance(parsed.body, Doc):
             raise AdapterError("this request cannot be rewritten (signed or not parsed)")
-        paths: dict[Path, str] = {}
-        for index, new in replacements.items():
-            if not 0 <= index < len(parsed.segments):
-                raise AdapterError(f"no segment {index} in this request")
-            paths[parsed.segments[index].path] = new
-        return rewrite_doc(parsed.body, paths).encode("utf-8")
+        return rewrite_doc(parsed.body, segment_paths(parsed, replacements)).encode("utf-8")
