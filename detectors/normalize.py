@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+import threading
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-import regex
+import hyperscan
 
 # Characters that render as nothing and are used to split a secret so regexes miss it.
 _INVISIBLE = frozenset(
@@ -85,7 +87,81 @@ _CONFUSABLES = {
     "\u03a7": "X",
 }
 
-_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+# Blocks holding the compatibility characters that matter for matching (full-width and mathematical letters,
+# ligatures, enclosed and superscript digits, letterlike symbols); NFKC changes elsewhere (CJK, Arabic
+# presentation forms) and punctuation such as the ellipsis never hide a secret, and are left alone.
+_COMPAT_BLOCKS = (
+    (0x00A0, 0x00FF), (0x0132, 0x0133), (0x013F, 0x0140), (0x017F, 0x017F), (0x01C4, 0x01CC), (0x02B0, 0x02FF),
+    (0x1D2C, 0x1DBF), (0x2070, 0x209F), (0x2100, 0x218F), (0x2460, 0x24FF), (0x2C7C, 0x2C7D), (0xFB00, 0xFB06),
+    (0xFE50, 0xFE6B), (0xFF01, 0xFF5E), (0x1D400, 0x1D7FF), (0x1F100, 0x1F1FF),
+)
+_IGNORED = frozenset("\u2026\u2025\u00a8\u00af\u00b4\u00b8")
+
+
+def _changing_codepoints() -> list[int]:
+    """Every character normalisation changes: format controls, look-alikes, compatibility forms above."""
+    # Format controls live in these planes' early blocks, the specials block and the tags block.
+    planes = (range(0x3000), range(0xFE00, 0x10000), range(0x11000, 0x1F000), range(0xE0000, 0xE1000))
+    cps = {c for r in planes for c in r if unicodedata.category(chr(c)) == "Cf"}
+    cps |= {ord(c) for c in _INVISIBLE} | {ord(c) for c in _CONFUSABLES}
+    for lo, hi in _COMPAT_BLOCKS:
+        for c in range(lo, hi + 1):
+            ch = chr(c)
+            if ch not in _IGNORED and unicodedata.normalize("NFKC", ch) != ch:
+                cps.add(c)
+    return sorted(cps)
+
+
+def _ranges(cps: list[int]) -> list[tuple[int, int]]:
+    ranges: list[list[int]] = []
+    for c in cps:
+        if ranges and ranges[-1][1] == c - 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return [(a, b) for a, b in ranges]
+
+
+def _class(cps: list[int]) -> str:
+    return "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in _ranges(cps))
+
+
+_CPS = _changing_codepoints()
+_CHANGING = re.compile(f"[{_class(_CPS)}\\ud800-\\udfff]")
+
+
+class _FoldCheck:
+    """Says in one Hyperscan pass (about a microsecond per 4 KB) whether a text needs folding at all."""
+
+    def __init__(self) -> None:
+        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        body = "".join(f"\\x{{{a:x}}}" + (f"-\\x{{{b:x}}}" if b > a else "") for a, b in _ranges(_CPS))
+        pattern = f"[{body}]"
+        self._db.compile(expressions=[pattern.encode()], ids=[0], elements=1,
+                         flags=[hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_SINGLEMATCH])
+        self._local = threading.local()
+
+    def needed(self, text: str) -> bool:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: the slow path replaces them
+            return True
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None:
+            scratch = self._local.scratch = hyperscan.Scratch(self._db)
+        hit: list[int] = []
+        self._db.scan(data, match_event_handler=lambda *a: hit.append(1), scratch=scratch)
+        return bool(hit)
+
+
+_FOLD_CHECK = _FoldCheck()
+_ONE_FOR_ONE = tuple(
+    (a, b)
+    for a, b in _CONFUSABLES.items()
+    if a in "\u00a0\u202f\u2007\u2019\u2018\u201c\u201d\u2013\u2014\u2010\u2011\u2212"
+)
 
 
 @lru_cache(maxsize=4096)
@@ -149,13 +225,21 @@ def normalize(text: str) -> NormalizedText:
     """Fold compatibility forms and look-alikes, drop invisible characters, keep a map to the original."""
     if text.isascii():
         return NormalizedText(text, text)
+    # Common one-for-one folds (French typography) in C; offsets stay the same, so the map stays identity.
+    folded = text
+    for src, dst in _ONE_FOR_ONE:
+        if src in folded:
+            folded = folded.replace(src, dst)
+    if not _FOLD_CHECK.needed(folded):
+        return NormalizedText(text, folded)
     pieces: list[str] = []
     seg_norm: list[int] = [0]
     seg_orig: list[int] = [0]
     seg_len: list[int] = [0]
     npos = 0  # length of the normalised text so far
     last = 0  # original offset up to which text is copied
-    for m in _NON_ASCII.finditer(text):
+    # Visit only the characters that change.
+    for m in _CHANGING.finditer(text):
         a, b = m.span()
         i = a
         while i < b:

@@ -44,7 +44,8 @@ class EngineConfig:
 def load_config_rules(config: EngineConfig) -> list[Rule]:
     rules = load_rules(rule_files(config.rules_dir)) + list(config.extra_rules)
     if config.categories is not None:
-        rules = [r for r in rules if r.category in config.categories or not r.emit]
+        # Candidate rules go with their category: a credentials-only engine has no use for name gazetteers.
+        rules = [r for r in rules if r.category in config.categories]
     return rules
 
 
@@ -66,4 +67,6 @@ def _later_stages(config: EngineConfig) -> list[Stage]:
     from detectors.ip_stages import ip_stages  # local: each area of this function is edited apart
     stages.extend(ip_stages(config))
     # -- regulated data stages (names through NER, personal-record signal) --
+    from detectors.regulated_stages import regulated_stages  # local, like the line above
+    stages.extend(regulated_stages(config))
     return stages

@@ -1,0 +1,163 @@
+"""Detector throughput: Garde-fou vs a plain regex loop vs detect-secrets, latency per 4 KB prompt, rule scaling."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import regex  # noqa: E402
+from corpus_mixed import build  # noqa: E402
+
+from detectors.engine import Engine  # noqa: E402
+from detectors.pipeline import EngineConfig, build_engine, load_config_rules  # noqa: E402
+from detectors.rule_pass import RulePass, regex_flags  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+
+
+def mb(n: int) -> float:
+    return n / 1_000_000
+
+
+def throughput(fn, docs: list[str], nbytes: int, min_seconds: float) -> float:  # type: ignore[no-untyped-def]
+    """MB/s over the corpus, repeated until `min_seconds` elapsed (one core: this process, one thread)."""
+    rounds = 0
+    t0 = time.perf_counter()
+    while True:
+        for d in docs:
+            fn(d)
+        rounds += 1
+        elapsed = time.perf_counter() - t0
+        if elapsed >= min_seconds:
+            return mb(nbytes * rounds) / elapsed
+
+
+def latencies(fn, docs: list[str]) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    samples = []
+    for d in docs:
+        t = time.perf_counter_ns()
+        fn(d)
+        samples.append((time.perf_counter_ns() - t) / 1e6)
+    samples.sort()
+    return {
+        "p50_ms": statistics.median(samples),
+        "p99_ms": samples[min(len(samples) - 1, int(len(samples) * 0.99))],
+        "mean_ms": statistics.fmean(samples),
+    }
+
+
+def plain_regex_loop(rules) -> object:  # type: ignore[no-untyped-def]
+    """The same rules as a loop of `regex` searches: what a project without Hyperscan does."""
+    compiled = [regex.compile(r.pattern, regex_flags(r)) for r in rules]
+
+    def scan(text: str) -> int:
+        n = 0
+        for rx in compiled:
+            for _ in rx.finditer(text):
+                n += 1
+        return n
+
+    return scan
+
+
+def detect_secrets_scanner():  # type: ignore[no-untyped-def]
+    """detect-secrets' default plugins run line by line over the same text."""
+    from detect_secrets.core.scan import _process_line_based_plugins
+    from detect_secrets.settings import default_settings
+
+    ctx = default_settings()
+    ctx.__enter__()
+
+    def scan(text: str) -> int:
+        lines = list(enumerate(text.splitlines(), start=1))
+        return sum(1 for _ in _process_line_based_plugins(lines=lines, filename="prompt.txt"))
+
+    return scan
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--short", action="store_true", help="CI mode: smaller corpus, shorter timings (~1 minute)")
+    ap.add_argument("--size-mb", type=float, default=None)
+    ap.add_argument("--out", type=Path, default=RESULTS / "bench_engine.json")
+    args = ap.parse_args()
+    size = int((args.size_mb or (2.0 if args.short else 6.0)) * 1_000_000)
+    min_s = 2.0 if args.short else 6.0
+
+    t = time.perf_counter()
+    docs = build(size)
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
+    print(f"corpus: {len(docs)} documents, {mb(nbytes):.1f} MB, built in {time.perf_counter() - t:.1f}s")
+
+    cache = ROOT / ".cache" / "gardefou"
+    cred_rules = load_config_rules(EngineConfig(categories=("credentials",)))
+    all_rules = load_config_rules(EngineConfig())
+    t = time.perf_counter()
+    cred = Engine([RulePass(cred_rules, None)])
+    compile_s = time.perf_counter() - t
+    full = build_engine(EngineConfig(cache_dir=cache))
+    res: dict[str, object] = {
+        "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
+                    "cores": os.cpu_count()},
+        "corpus": {"documents": len(docs), "megabytes": round(mb(nbytes), 2)},
+        "rules": {"credentials": len(cred_rules), "all": len(all_rules)},
+        "hyperscan_compile_seconds_credentials": round(compile_s, 3),
+    }
+
+    four_kb = [d for d in docs if 3000 < len(d.encode()) <= 5000][:2000]
+    r: dict[str, dict[str, float]] = {}
+    r["gardefou_credentials"] = {"mb_per_s": throughput(cred.findings, docs, nbytes, min_s), **latencies(cred.findings, four_kb)}
+    print(f"garde-fou, credentials pack ({len(cred_rules)} rules): {r['gardefou_credentials']['mb_per_s']:.1f} MB/s, "
+          f"4 KB p50 {r['gardefou_credentials']['p50_ms']:.3f} ms p99 {r['gardefou_credentials']['p99_ms']:.3f} ms")
+    r["gardefou_default_pipeline"] = {"mb_per_s": throughput(full.findings, docs, nbytes, min_s), **latencies(full.findings, four_kb)}
+    print(f"garde-fou, default pipeline ({len(all_rules)} rules + stages): {r['gardefou_default_pipeline']['mb_per_s']:.1f} MB/s, "
+          f"4 KB p50 {r['gardefou_default_pipeline']['p50_ms']:.3f} ms p99 {r['gardefou_default_pipeline']['p99_ms']:.3f} ms")
+
+    # The slow baselines run on a subset, their rate extrapolates (they are linear in the input).
+    sub = docs[: max(20, len(docs) // (10 if args.short else 4))]
+    sub_bytes = sum(len(d.encode()) for d in sub)
+    loop = plain_regex_loop(cred_rules)
+    r["plain_regex_loop_credentials"] = {"mb_per_s": throughput(loop, sub, sub_bytes, min_s / 2)}
+    print(f"plain regex loop, same {len(cred_rules)} rules: {r['plain_regex_loop_credentials']['mb_per_s']:.2f} MB/s")
+    try:
+        ds = detect_secrets_scanner()
+        r["detect_secrets"] = {"mb_per_s": throughput(ds, sub, sub_bytes, min_s / 2)}
+        print(f"detect-secrets (default plugins): {r['detect_secrets']['mb_per_s']:.2f} MB/s")
+    except ImportError as e:
+        print(f"detect-secrets not installed, skipped ({e})")
+    res["results"] = r
+    res["speedup_vs_plain_regex"] = round(r["gardefou_credentials"]["mb_per_s"] / r["plain_regex_loop_credentials"]["mb_per_s"], 1)
+    print(f"speed-up over the plain regex loop: {res['speedup_vs_plain_regex']}x")
+
+    # How throughput scales with the number of rules.
+    scaling = {}
+    for n in sorted({min(50, len(cred_rules)), min(100, len(cred_rules)), len(cred_rules)}):
+        eng = Engine([RulePass(cred_rules[:n], None)])
+        scaling[n] = throughput(eng.findings, docs, nbytes, min_s / 2)
+        print(f"  {n:4d} rules: {scaling[n]:.1f} MB/s")
+    res["scaling_mb_per_s"] = scaling
+    lo, hi = min(scaling.values()), max(scaling.values())
+    res["scaling_ratio"] = round(hi / lo, 2)
+    print(f"throughput ratio between {min(scaling)} and {max(scaling)} rules: {res['scaling_ratio']}x")
+    res["max_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(f"max RSS: {res['max_rss_mb']} MB")
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2))
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
