@@ -14,7 +14,7 @@ Reusable API (see tests/proxy/conftest.py for the fixtures built on it):
   ``python -m gardefou run`` on free ports, with ``--set gardefou_test_upstream=host=127.0.0.1:port,...``
   (TEST ONLY option) and ``ssl_insecure=true``; waits until it listens. ``.url``, ``.port``, ``.admin_port``,
   ``.ca_cert`` (the CA clients must trust), ``.env()`` (HTTPS_PROXY, SSL_CERT_FILE, REQUESTS_CA_BUNDLE),
-  ``.httpx_client()``, ``.log()`` (what the proxy wrote on stdout/stderr), ``.stop()``.
+  ``.httpx_client()``, ``.client_kwargs()``, ``.log()`` (what the proxy wrote on stdout/stderr), ``.stop()``.
 - ``AI_HOSTS``: the real hostnames routed to the stand-in by default.
 """
 
@@ -197,9 +197,9 @@ class Upstream:
                 times = upstream.sent.setdefault(id(rec), [])
                 for delay, data in reply.chunks:
                     time.sleep(delay)
+                    times.append(time.monotonic())  # before writing: the client cannot have it earlier
                     self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
                     self.wfile.flush()
-                    times.append(time.monotonic())
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
 
@@ -279,10 +279,13 @@ class Proxy:
         return {"HTTPS_PROXY": self.url, "https_proxy": self.url, "SSL_CERT_FILE": ca, "REQUESTS_CA_BUNDLE": ca,
                 "NODE_EXTRA_CA_CERTS": ca, "NO_PROXY": ""}
 
+    def client_kwargs(self) -> dict[str, object]:
+        """`proxy` and `verify` for any httpx-like client class (the anthropic SDK uses its httpx2 fork)."""
+        return {"proxy": self.url, "verify": ssl.create_default_context(cafile=str(self.ca_cert))}
+
     def httpx_client(self, **kwargs: object) -> httpx.Client:
         """An httpx client through the proxy, trusting its CA (pass it to SDKs as `http_client`)."""
-        return httpx.Client(proxy=self.url, verify=ssl.create_default_context(cafile=str(self.ca_cert)),
-                            **kwargs)  # type: ignore[arg-type]
+        return httpx.Client(**self.client_kwargs(), **kwargs)  # type: ignore[arg-type]
 
     def log(self) -> str:
         try:
