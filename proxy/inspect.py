@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -41,7 +42,10 @@ def decode_body(raw: bytes, content_encoding: str, limit: int) -> bytes:
     """Content-decode (gzip, deflate, br, zstd) with a size limit on the decoded body too."""
     if len(raw) > limit:
         raise InspectError("too_large", f"body of {len(raw)} bytes over the limit of {limit}")
-    if content_encoding and content_encoding.lower() != "identity":
+    enc = content_encoding.strip().lower()
+    if enc in ("gzip", "x-gzip", "deflate"):
+        return _inflate(raw, enc, limit)
+    if enc and enc != "identity":
         try:
             body = encoding.decode(raw, content_encoding)
         except ValueError as e:
@@ -52,6 +56,19 @@ def decode_body(raw: bytes, content_encoding: str, limit: int) -> bytes:
             raise InspectError("too_large", f"decoded body of {len(body)} bytes over the limit of {limit}")
         return body
     return raw
+
+
+def _inflate(raw: bytes, enc: str, limit: int) -> bytes:
+    """gzip/deflate with a bound on the output: a small compressed bomb must not take the proxy's memory."""
+    wbits = 31 if enc != "deflate" else (15 if raw[:1] == b"\x78" else -15)  # zlib-wrapped or raw deflate
+    d = zlib.decompressobj(wbits)
+    try:
+        body = d.decompress(raw, limit + 1)
+    except zlib.error as e:
+        raise InspectError("undecodable_body", f"cannot decode Content-Encoding {enc!r}") from e
+    if len(body) > limit:
+        raise InspectError("too_large", f"decoded body over the limit of {limit} bytes")
+    return body
 
 
 def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: bytes, content_encoding: str,
