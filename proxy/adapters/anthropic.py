@@ -20,6 +20,12 @@ ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 
+# Keys of server tool results that hold identifiers, encrypted state or files, not text.
+_NOT_TEXT = frozenset(
+    {"type", "tool_use_id", "encrypted_content", "encrypted_index", "encrypted_stdout", "url", "page_age", "file_id",
+     "error_code", "media_type", "data", "retrieved_at"}
+)
+
 
 def blocks(c: Collector, value: object, path: Path) -> None:
     """A `content` (or `system`): a string, or an array of content blocks."""
@@ -33,10 +39,13 @@ def blocks(c: Collector, value: object, path: Path) -> None:
             c.text(block.get("text"), (*block_path, "text"), optional=False)
         elif kind == "document":
             document(c, block, block_path)
-        elif kind in ("tool_use", "server_tool_use"):
+        elif kind in ("tool_use", "server_tool_use", "mcp_tool_use"):
             c.strings(block.get("input"), (*block_path, "input"))
-        elif kind == "tool_result" or (isinstance(kind, str) and kind.endswith("_tool_result")):
+        elif kind == "tool_result":
             blocks(c, block.get("content"), (*block_path, "content"))
+        elif isinstance(kind, str) and kind.endswith("_tool_result"):
+            # Server tool results (web search, code execution, MCP) echoed back: objects or lists of many shapes.
+            c.strings(block.get("content"), (*block_path, "content"), _NOT_TEXT)
         elif kind == "search_result":
             c.text(block.get("title"), (*block_path, "title"))
             blocks(c, block.get("content"), (*block_path, "content"))

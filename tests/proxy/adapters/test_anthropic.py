@@ -75,6 +75,24 @@ def test_thinking_blocks_are_left_alone() -> None:
     assert pairs(A.parse("messages", body, {})) == [("messages[0].content[2].text", "réponse")]
 
 
+def test_server_tool_blocks_of_any_shape() -> None:
+    body = json.dumps({"messages": [{"role": "assistant", "content": [
+        {"type": "server_tool_use", "id": "s1", "name": "web_search", "input": {"query": "ACME SIREN"}},
+        {"type": "web_search_tool_result", "tool_use_id": "s1", "content": [
+            {"type": "web_search_result", "title": "ACME", "url": "https://x.fr", "encrypted_content": "EqQ"}]},
+        {"type": "web_search_tool_result", "tool_use_id": "s2",
+         "content": {"type": "web_search_tool_result_error", "error_code": "max_uses_exceeded"}},
+        {"type": "mcp_tool_use", "id": "m1", "name": "q", "server_name": "crm", "input": {"client": "Dupont"}},
+        {"type": "mcp_tool_result", "tool_use_id": "m1", "content": [{"type": "text", "text": "Dupont: 06..."}]},
+    ]}]}).encode()
+    assert pairs(A.parse("messages", body, {})) == [
+        ("messages[0].content[0].input.query", "ACME SIREN"),
+        ("messages[0].content[1].content[0].title", "ACME"),
+        ("messages[0].content[3].input.client", "Dupont"),
+        ("messages[0].content[4].content[0].text", "Dupont: 06..."),
+    ]
+
+
 def test_block_reply() -> None:
     reply = A.block_reply("messages", "Bloqué / Blocked", "gardefou_policy_violation")
     assert reply.status == 403
