@@ -24,6 +24,11 @@ ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?:^|/)threads(?:/runs)?$", "threads"),
         (r"(?:^|/)threads/[^/]+/messages$", "thread_messages"),
         (r"(?:^|/)threads/[^/]+/runs$", "runs"),
+        (r"(?:^|/)conversations(?:/[^/]+/items)?$", "conversations"),
+        (r"(?:^|/)moderations$", "moderations"),
+        (r"(?:^|/)images/generations$", "images"),
+        (r"(?:^|/)audio/speech$", "speech"),
+        (r"(?:^|/)realtime/(?:sessions|transcription_sessions|client_secrets)$", "realtime_session"),
         (r"(?:^|/)(?:files|uploads/[^/]+/parts)$", UPLOAD),
     )
 )
@@ -39,15 +44,20 @@ def content(c: Collector, value: object, path: Path) -> None:
     if value is None or isinstance(value, str):
         c.text(value, path)
         return
-    for part_path, part in c.items(value, path, optional=False):
-        part = c.obj(part, part_path, optional=False)
-        kind = part.get("type")
-        if (isinstance(kind, str) and kind in _TEXT_PARTS) or (kind is None and "text" in part):
-            text = part.get("text")
-            if isinstance(text, dict):  # Assistants API messages read back: {"text": {"value": ...}}
-                c.text(text.get("value"), (*part_path, "text", "value"))
-            else:
-                c.text(text, (*part_path, "text"), optional=False)
+    for part_path, item in c.items(value, path, optional=False):
+        part(c, item, part_path)
+
+
+def part(c: Collector, value: object, path: Path) -> None:
+    """One content part: text kinds are scanned; image, audio and file parts are not text."""
+    obj = c.obj(value, path, optional=False)
+    kind = obj.get("type")
+    if (isinstance(kind, str) and kind in _TEXT_PARTS) or (kind is None and "text" in obj):
+        text = obj.get("text")
+        if isinstance(text, dict):  # Assistants API messages read back: {"text": {"value": ...}}
+            c.text(text.get("value"), (*path, "text", "value"))
+        else:
+            c.text(text, (*path, "text"), optional=False)
 
 
 def chat(c: Collector, body: dict[str, Any]) -> None:
@@ -160,6 +170,43 @@ def assistants(c: Collector, body: dict[str, Any]) -> None:
     c.text(body.get("instructions"), ("instructions",))
 
 
+def conversations(c: Collector, body: dict[str, Any]) -> None:
+    """POST /conversations and /conversations/{id}/items: `items` are Responses input items."""
+    for path, item in c.items(body.get("items"), ("items",)):
+        response_item(c, c.obj(item, path, optional=False), path)
+
+
+def moderations(c: Collector, body: dict[str, Any]) -> None:
+    """POST /moderations: `input` is a string, strings, or text/image parts; the text leaves all the same."""
+    value = body.get("input")
+    if not isinstance(value, list):
+        c.text(value, ("input",), optional=False)
+        return
+    for path, item in c.items(value, ("input",)):
+        if isinstance(item, dict):
+            part(c, item, path)
+        else:
+            c.text(item, path, optional=False)
+
+
+def images(c: Collector, body: dict[str, Any]) -> None:
+    """POST /images/generations: the prompt."""
+    c.text(body.get("prompt"), ("prompt",), optional=False)
+
+
+def speech(c: Collector, body: dict[str, Any]) -> None:
+    """POST /audio/speech: the text to be read out, and the voice instructions."""
+    c.text(body.get("input"), ("input",), optional=False)
+    c.text(body.get("instructions"), ("instructions",))
+
+
+def realtime_session(c: Collector, body: dict[str, Any]) -> None:
+    """POST /realtime/sessions or /realtime/client_secrets: the session instructions (frames are a later issue)."""
+    c.text(body.get("instructions"), ("instructions",))
+    session = c.obj(body.get("session"), ("session",))
+    c.text(session.get("instructions"), ("session", "instructions"))
+
+
 WALKERS = {
     "chat": chat,
     "responses": responses,
@@ -167,6 +214,11 @@ WALKERS = {
     "embeddings": embeddings,
     "assistants": assistants,
     "threads": threads,
+    "conversations": conversations,
+    "moderations": moderations,
+    "images": images,
+    "speech": speech,
+    "realtime_session": realtime_session,
     "runs": runs,
 }
 

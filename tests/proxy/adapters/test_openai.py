@@ -35,6 +35,13 @@ A = adapter_for("openai")
         ("POST", "/v1/threads/runs", "threads"),
         ("POST", "/v1/threads/thread_1/messages", "thread_messages"),
         ("POST", "/v1/threads/thread_1/runs", "runs"),
+        ("POST", "/v1/conversations", "conversations"),
+        ("POST", "/v1/conversations/conv_1/items", "conversations"),
+        ("POST", "/v1/moderations", "moderations"),
+        ("POST", "/v1/images/generations", "images"),
+        ("POST", "/v1/audio/speech", "speech"),
+        ("POST", "/v1/realtime/sessions", "realtime_session"),
+        ("POST", "/v1/realtime/client_secrets", "realtime_session"),
         ("POST", "/v1/files", "upload"),
         ("POST", "/v1/uploads/upl_1/parts", "upload"),
         ("GET", "/v1/models", None),
@@ -43,7 +50,8 @@ A = adapter_for("openai")
         ("POST", "/v1/responses/resp_1/cancel", None),
         ("POST", "/v1/threads/thread_1/runs/run_1/cancel", None),
         ("POST", "/v1/uploads/upl_1/complete", None),
-        ("POST", "/v1/moderations", None),
+        ("POST", "/v1/images/edits", None),  # multipart: uploads are a later issue
+        ("POST", "/v1/conversations/conv_1", None),  # metadata only
     ],
 )
 def test_endpoint(method: str, path: str, expected: str | None) -> None:
@@ -108,6 +116,31 @@ def test_extraction(name: str) -> None:
 def test_round_trips(name: str) -> None:
     parsed, body = parse_fixture("openai", name)
     check_round_trips("openai", parsed, body)
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "body", "expected"),
+    [
+        ("conversations", {"items": [{"type": "message", "role": "user", "content": "Bonjour"}]},
+         [("items[0].content", "Bonjour")]),
+        ("moderations", {"input": "texte"}, [("input", "texte")]),
+        ("moderations", {"input": ["a", "b"]}, [("input[0]", "a"), ("input[1]", "b")]),
+        ("moderations", {"model": "omni-moderation-latest", "input": [
+            {"type": "text", "text": "t"}, {"type": "image_url", "image_url": {"url": "https://x/y.png"}}]},
+         [("input[0].text", "t")]),
+        ("images", {"model": "gpt-image-1", "prompt": "logo ACME", "size": "1024x1024"}, [("prompt", "logo ACME")]),
+        ("speech", {"model": "gpt-4o-mini-tts", "input": "Bonjour", "voice": "alloy", "instructions": "calme"},
+         [("input", "Bonjour"), ("instructions", "calme")]),
+        ("realtime_session", {"session": {"type": "realtime", "instructions": "Sois bref."}},
+         [("session.instructions", "Sois bref.")]),
+        ("realtime_session", {"model": "gpt-realtime", "instructions": "Sois bref."}, [("instructions", "Sois bref.")]),
+    ],
+)
+def test_other_text_endpoints(endpoint: str, body: object, expected: list[tuple[str, str]]) -> None:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    parsed = A.parse(endpoint, raw, {})
+    assert pairs(parsed) == expected
+    assert A.rewrite(parsed, {i: s.text for i, s in enumerate(parsed.segments)}) == raw
 
 
 def test_stream_and_model() -> None:
