@@ -53,7 +53,7 @@ def blocks(c: Collector, value: object, path: Path) -> None:
 
 
 def document(c: Collector, block: dict[str, Any], path: Path) -> None:
-    """A document block: plain-text and content sources are scanned; base64/url/file sources are files."""
+    """A document block: text and content sources, and base64 text files; PDFs, URLs and file ids are files."""
     c.text(block.get("title"), (*path, "title"))
     c.text(block.get("context"), (*path, "context"))
     source = c.obj(block.get("source"), (*path, "source"))
@@ -62,6 +62,8 @@ def document(c: Collector, block: dict[str, Any], path: Path) -> None:
         c.text(source.get("data"), (*path, "source", "data"), optional=False)
     elif kind == "content":
         blocks(c, source.get("content"), (*path, "source", "content"))
+    elif kind == "base64":  # text/plain documents may come base64-encoded too; PDFs are left to file inspection
+        c.file_text(source.get("data"), (*path, "source", "data"), source.get("media_type"))
 
 
 def messages(c: Collector, body: dict[str, Any], base: Path = ()) -> None:

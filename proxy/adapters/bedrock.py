@@ -38,6 +38,9 @@ def blocks(c: Collector, value: object, path: Path) -> None:
         document = c.obj(block.get("document"), (*block_path, "document"))
         source = c.obj(document.get("source"), (*block_path, "document", "source"))
         c.text(source.get("text"), (*block_path, "document", "source", "text"))
+        # txt, csv, md, html documents are text; pdf, doc, xls are files (a later issue).
+        c.file_text(source.get("bytes"), (*block_path, "document", "source", "bytes"), "",
+                    f"document.{document.get('format')}")
         if "content" in source:
             blocks(c, source["content"], (*block_path, "document", "source", "content"))
         tool_use = c.obj(block.get("toolUse"), (*block_path, "toolUse"))
@@ -50,7 +53,7 @@ def blocks(c: Collector, value: object, path: Path) -> None:
         guard = c.obj(block.get("guardContent"), (*block_path, "guardContent"))
         guard_text = c.obj(guard.get("text"), (*block_path, "guardContent", "text"))
         c.text(guard_text.get("text"), (*block_path, "guardContent", "text", "text"))
-        # image, video, document bytes: files (a later issue); reasoningContent: the model's, signed.
+        # image, video: files (a later issue); reasoningContent: the model's, signed.
 
 
 def converse(c: Collector, body: dict[str, Any]) -> None:

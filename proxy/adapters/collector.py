@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from proxy.adapters import filetext
 from proxy.adapters.base import AdapterError, Segment
 from proxy.adapters.jsonbody import NESTED, Doc, Path, iter_strings, location, parse_text, type_name
 
@@ -52,6 +53,14 @@ class Collector:
         self.doc.nested[path] = inner
         for sub, text in iter_strings(inner.value, ()):
             self.add((*path, NESTED, *sub), text)
+
+    def file_text(self, value: object, path: Path, mime: object = "", filename: object = "") -> None:
+        """A base64 file (bare or data URL): its text is scanned when it is a UTF-8 text file."""
+        if not isinstance(value, str):
+            return  # files are not ours to validate; a wrong type here is the service's to refuse
+        text = filetext.decode(value, str(mime or ""), str(filename or ""))
+        if text:
+            self.add((*path, filetext.BASE64), text)
 
     def items(self, value: object, path: Path, *, optional: bool = True) -> Iterator[tuple[Path, Any]]:
         """(path, item) of an array field; absent/null is empty when optional."""

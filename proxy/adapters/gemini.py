@@ -61,7 +61,11 @@ def content(c: Collector, value: object, path: Path, *, optional: bool = True, s
         c.text(c.obj(code, (*part_path, key)).get("code"), (*part_path, key, "code"))
         key, result = field(part, "codeExecutionResult", "code_execution_result")
         c.text(c.obj(result, (*part_path, key)).get("output"), (*part_path, key, "output"))
-        # inlineData / fileData are files (a later issue); thoughtSignature is opaque.
+        key, blob = field(part, "inlineData", "inline_data")
+        blob = c.obj(blob, (*part_path, key))
+        mime = blob.get("mimeType", blob.get("mime_type"))
+        c.file_text(blob.get("data"), (*part_path, key, "data"), mime)  # text files only; images are files
+        # fileData points at an uploaded file (a later issue); thoughtSignature is opaque.
 
 
 def generate(c: Collector, body: dict[str, Any], base: Path = ()) -> None:

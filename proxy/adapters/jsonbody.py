@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from proxy.adapters import filetext
 from proxy.adapters.base import AdapterError
 
 Path = tuple[str | int, ...]
@@ -45,7 +46,7 @@ def location(path: Path) -> str:
     """Readable location such as messages[1].content[0].text; keys that look like data are hidden."""
     out: list[str] = []
     for part in path:
-        if part == NESTED:
+        if part in (NESTED, filetext.BASE64):
             continue
         if isinstance(part, int):
             out.append(f"[{part}]")
@@ -211,11 +212,18 @@ def rewrite_doc(doc: Doc, replacements: Mapping[Path, str]) -> str:
             if scanstring(literal, 1, True)[0] != new:  # unchanged strings keep their exact spelling
                 direct.append((start, end, encode_string(new, literal, style)))
             continue
-        try:
-            cut = path.index(NESTED)
-        except ValueError:
-            raise AdapterError("replacement for a location that is not a string of the body") from None
+        cut = next((i for i, part in enumerate(path) if part in (NESTED, filetext.BASE64)), -1)
         outer = path[:cut]
+        if cut < 0 or outer not in doc.spans:
+            raise AdapterError("replacement for a location that is not a string of the body")
+        if path[cut] == filetext.BASE64:  # a base64 text file: re-encode the whole file
+            start, end = doc.spans[outer]
+            literal = doc.text[start:end]
+            original = scanstring(literal, 1, True)[0]
+            encoded = filetext.encode(original, new)
+            if encoded != original:
+                direct.append((start, end, encode_string(encoded, literal, style)))
+            continue
         if outer not in doc.nested:
             raise AdapterError("replacement for a location that is not a string of the body")
         inner.setdefault(outer, {})[path[cut + 1 :]] = new

@@ -49,7 +49,7 @@ def content(c: Collector, value: object, path: Path) -> None:
 
 
 def part(c: Collector, value: object, path: Path) -> None:
-    """One content part: text kinds are scanned; image, audio and file parts are not text."""
+    """One content part: text, and inline files that are text; images and audio are not text."""
     obj = c.obj(value, path, optional=False)
     kind = obj.get("type")
     if (isinstance(kind, str) and kind in _TEXT_PARTS) or (kind is None and "text" in obj):
@@ -58,6 +58,11 @@ def part(c: Collector, value: object, path: Path) -> None:
             c.text(text.get("value"), (*path, "text", "value"))
         else:
             c.text(text, (*path, "text"), optional=False)
+    elif kind == "file":  # chat: {"file": {"file_data": "data:...;base64,...", "filename"}}
+        file = c.obj(obj.get("file"), (*path, "file"))
+        c.file_text(file.get("file_data"), (*path, "file", "file_data"), "", file.get("filename"))
+    elif kind == "input_file":  # responses: {"file_data", "filename"}
+        c.file_text(obj.get("file_data"), (*path, "file_data"), "", obj.get("filename"))
 
 
 def chat(c: Collector, body: dict[str, Any]) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from proxy.adapters import adapter_for
 from proxy.adapters.base import ParsedRequest
+from proxy.adapters.filetext import BASE64
 from proxy.adapters.jsonbody import NESTED
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -59,8 +60,9 @@ def leaf_diff(a: Any, b: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...
 
 
 def outer(path: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The path of the body string holding a segment (tool arguments live inside a JSON string)."""
-    return path[: path.index(NESTED)] if NESTED in path else path
+    """The path of the body string holding a segment (tool arguments in a JSON string, text files in base64)."""
+    cut = next((i for i, part in enumerate(path) if part in (NESTED, BASE64)), len(path))
+    return path[:cut]
 
 
 def check_round_trips(adapter: str, parsed: ParsedRequest, body: bytes, content_type: str = "application/json") -> None:

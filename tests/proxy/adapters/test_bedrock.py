@@ -37,6 +37,7 @@ def test_endpoint(method: str, path: str, expected: str | None) -> None:
 EXTRACTION = {
     "converse": [
         ("messages[0].content[0].text", "Analyse ce document"),
+        ("messages[0].content[1].document.source.bytes", "Hello"),  # a txt document, decoded
         ("messages[0].content[2].document.source.text", "Note interne: marge 42 %"),
         ("messages[1].content[0].toolUse.input.expr", "42*2"),
         ("messages[2].content[0].toolResult.content[0].text", "84"),

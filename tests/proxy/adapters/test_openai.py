@@ -63,6 +63,7 @@ EXTRACTION = {
         ("messages[0].content", "Tu es un assistant pour l'équipe comptable."),
         ("messages[1].content[0].text", "Réponds en français."),
         ("messages[2].content[0].text", "Voici le RIB du client : FR76 3000 6000 0112 3456 7890 189"),
+        ("messages[2].content[3].file.file_data", "bonjour"),  # data:text/plain;base64 file, decoded
         ("messages[3].tool_calls[0].function.arguments.ville", "Besançon"),
         ("messages[3].tool_calls[0].function.arguments.*", "°C"),  # a key that is not an identifier is hidden
         ("messages[4].content", "Il fera 12 °C à Besançon."),
