@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from proxy.adapters import filetext
 from proxy.adapters.base import Adapter, AdapterError, ParsedRequest, Reply, Segment
 from proxy.adapters.form import Form
 from proxy.adapters.json_adapter import segment_paths
@@ -69,7 +70,13 @@ def _where(full: Path, field: str | None) -> str:
 
 def walk_string(doc: Doc, rel: Path, value: str, full: Path, field: str | None, out: list[Segment], depth: int) -> None:
     """A string: scanned as text, or, when it holds JSON (Gemini web's f.req), walked as a document of its own."""
-    if not value or _not_text(value):
+    if not value:
+        return
+    if _not_text(value):
+        # A text file as a data URL inside JSON is read like the specific adapters read inline files.
+        text = filetext.decode(value) if rel in doc.spans and value.startswith("data:") else None
+        if text:
+            out.append(Segment(_where(full, field), text, (*full, filetext.BASE64)))
         return
     if depth < _MAX_NESTING and _looks_json(value):
         try:

@@ -93,6 +93,15 @@ def test_json_skips_files_and_ids() -> None:
         ("text", "bonjour"), ("nested.note", "salut")]
 
 
+def test_text_data_url_in_json_is_decoded() -> None:
+    url = "data:text/plain;base64," + "bW90IGRlIHBhc3NlIDogaHVudGVyMg=="  # "mot de passe : hunter2"
+    body = json.dumps({"attachments": [{"name": "a.txt", "content": url}, {"img": "data:image/png;base64,AAAA"}]}).encode()
+    parsed = A.parse("generic", body, {"content-type": "application/json"})
+    assert pairs(parsed) == [("attachments[0].name", "a.txt"), ("attachments[0].content", "mot de passe : hunter2")]
+    out = A.rewrite(parsed, {1: "mot de passe : [X]"})
+    assert json.loads(out)["attachments"][0]["content"] == "data:text/plain;base64,bW90IGRlIHBhc3NlIDogW1hd"
+
+
 def test_json_without_content_type_is_sniffed() -> None:
     assert pairs(A.parse("generic", b'{"prompt": "hi"}', {})) == [("prompt", "hi")]
 
