@@ -39,7 +39,7 @@ def _skipped_key(key: str) -> bool:
 
 
 def _not_text(value: str) -> bool:
-    """Data URLs and long base64 blobs are files, not text (file inspection is a later issue)."""
+    """Data URLs and long base64 blobs are files, not text (text-file data URLs are decoded by the caller)."""
     return (value.startswith("data:") and ";base64," in value[:200]) or bool(_BASE64.fullmatch(value))
 
 
