@@ -32,7 +32,7 @@ def incident_record(o: Outcome, when: datetime) -> dict[str, object]:
         "action": o.action,
         "service": o.service,
         "app_status": o.app_status,
-        "instance": o.instance,
+        "account": o.instance,
         "endpoint": o.endpoint,
         "group": o.group,
         "findings": [

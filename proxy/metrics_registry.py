@@ -13,7 +13,7 @@ from detectors.finding import CATEGORIES
 from proxy.outcome import ACTIONS, Outcome
 
 APP_STATUSES = ("sanctioned", "tolerated", "unsanctioned", "unknown")
-INSTANCES = ("personal", "corporate", "unknown")
+ACCOUNTS = ("personal", "corporate", "unknown")
 FAIL_MODES = ("open", "closed")
 # Stages the engine and enforcement time; anything else is reported as "other".
 STAGES = ("adapter", "normalize", "hyperscan", "rules", "confirm", "validate", "ner", "code", "edm", "fingerprint",
@@ -81,13 +81,13 @@ class MetricsRegistry:
         self._error = BoundedLabel((), 32)
         self._action = BoundedLabel(ACTIONS)
         self._status = BoundedLabel(APP_STATUSES)
-        self._instance = BoundedLabel(INSTANCES)
+        self._account = BoundedLabel(ACCOUNTS)
         self._category = BoundedLabel(CATEGORIES)
         self._stage = BoundedLabel(STAGES)
         self._fail_mode = BoundedLabel(FAIL_MODES)
 
         self.requests = Counter("gardefou_requests", "Requests to AI services seen by the proxy, by verdict.",
-                                ("service", "app_status", "instance", "endpoint", "action"), registry=r)
+                                ("service", "app_status", "account", "endpoint", "action"), registry=r)
         self.incidents = Counter("gardefou_incidents", "Requests with a non-allow verdict (the incident log's lines).",
                                  ("service", "group", "action"), registry=r)
         self.incident_categories = Counter(
@@ -114,7 +114,7 @@ class MetricsRegistry:
         self.responses = Counter("gardefou_upstream_responses", "Responses from AI services, by status class.",
                                  ("service", "code_class", "streamed"), registry=r)
         self.flow_errors = Counter("gardefou_flow_errors",
-                                   "Requests to AI services that ended in a connection or protocol error.",
+                                   "Requests the AI service never answered (refused, reset, hang-up, timeout).",
                                    ("service",), registry=r)
         self.policy_reloads = Counter("gardefou_policy_reloads",
                                       "Policy loads after the first: applied when a new policy version enforces, "
@@ -131,7 +131,7 @@ class MetricsRegistry:
     def observe(self, o: Outcome) -> None:
         """Count one request's Outcome: verdict, findings, timings, failures and the policy in force."""
         service, action, group = self._service(o.service), self._action(o.action), self._group(o.group)
-        self.requests.labels(service, self._status(o.app_status), self._instance(o.instance),
+        self.requests.labels(service, self._status(o.app_status), self._account(o.instance),
                              self._endpoint(o.endpoint), action).inc()
         for e in o.evidence:
             self.detections.labels(self._category(e.category), self._family(rule_family(e.rule)), service, action).inc()

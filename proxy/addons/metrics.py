@@ -39,7 +39,9 @@ class Metrics:
             if flow.response is not None:
                 flow.metadata[PROXY_REPLY] = True
 
-    def response(self, flow: http.HTTPFlow) -> None:
+    def responseheaders(self, flow: http.HTTPFlow) -> None:
+        # Counted when the service's headers arrive: a streamed answer the client stops reading early
+        # ends in an error hook instead of a response hook, and must count all the same.
         outcome = _outcome(flow)
         if outcome is None or flow.response is None or flow.metadata.get(PROXY_REPLY):
             return
@@ -48,7 +50,7 @@ class Metrics:
 
     def error(self, flow: http.HTTPFlow) -> None:
         outcome = _outcome(flow)
-        if outcome is not None:
+        if outcome is not None and flow.response is None:  # the service never answered
             self.metrics.flow_error(outcome.service)
 
 

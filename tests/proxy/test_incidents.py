@@ -49,7 +49,7 @@ def test_record_has_the_documented_fields_and_no_value() -> None:
     assert rec["findings"] == [{"category": "credentials", "type": "aws_key", "rule": "credentials.aws.access_key",
                                 "confidence": "high", "masked": "AKIA…7XYA", "hash": "3f2a" * 4,
                                 "location": "messages[0].content"}]
-    assert {"incident_id", "action", "service", "app_status", "instance", "endpoint", "group", "justification",
+    assert {"incident_id", "action", "service", "app_status", "account", "endpoint", "group", "justification",
             "policy_version", "rules_version", "error", "fail_mode"} <= rec.keys()
     assert SECRET not in json.dumps(rec)
 

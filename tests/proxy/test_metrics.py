@@ -61,7 +61,7 @@ def test_bounded_label_caps_and_rejects_unsafe_values() -> None:
 def test_allowed_request_counts_request_bytes_and_stages_but_no_incident() -> None:
     m = MetricsRegistry()
     m.observe(outcome())
-    assert value(m, "gardefou_requests_total", service="openai", app_status="sanctioned", instance="corporate",
+    assert value(m, "gardefou_requests_total", service="openai", app_status="sanctioned", account="corporate",
                  endpoint="chat", action="allow") == 1
     assert value(m, "gardefou_scanned_bytes_total", service="openai") == 120
     assert value(m, "gardefou_scan_duration_seconds_count", stage="adapter") == 1
@@ -88,7 +88,7 @@ def test_policy_verdict_without_finding_is_an_incident_of_category_none() -> Non
     m.observe(outcome(service="deepseek", app_status="unsanctioned", action="block", instance="unknown"))
     assert value(m, "gardefou_incident_categories_total", category="none", group="finance", action="block") == 1
     assert value(m, "gardefou_incidents_total", service="deepseek", group="finance", action="block") == 1
-    assert value(m, "gardefou_requests_total", service="deepseek", app_status="unsanctioned", instance="unknown",
+    assert value(m, "gardefou_requests_total", service="deepseek", app_status="unsanctioned", account="unknown",
                  endpoint="chat", action="block") == 1
 
 
@@ -133,13 +133,13 @@ def test_addon_counts_outcome_response_and_error_but_not_its_own_replies() -> No
         passed.metadata[METADATA_KEY] = outcome()
         addon.request(passed)
         passed.response = tflow.tresp(status_code=200)
-        addon.response(passed)
+        addon.responseheaders(passed)
 
         blocked = tflow.tflow(resp=False)
         blocked.metadata[METADATA_KEY] = outcome(action="block", evidence=(ev(),))
         blocked.response = tflow.tresp(status_code=403)  # set by enforcement in its request hook
         addon.request(blocked)
-        addon.response(blocked)
+        addon.responseheaders(blocked)
 
         failed = tflow.tflow(resp=False)
         failed.metadata[METADATA_KEY] = outcome()
@@ -149,12 +149,21 @@ def test_addon_counts_outcome_response_and_error_but_not_its_own_replies() -> No
 
         foreign = tflow.tflow(resp=True)  # no Outcome: not an AI request
         addon.request(foreign)
-        addon.response(foreign)
+        addon.responseheaders(foreign)
+
+        cut = tflow.tflow(resp=False)  # the answer started, then the connection broke: not a flow error
+        cut.metadata[METADATA_KEY] = outcome(streamed=True)
+        addon.request(cut)
+        cut.response = tflow.tresp(status_code=200)
+        addon.responseheaders(cut)
+        cut.error = tflow.terr()
+        addon.error(cut)
     m = addon.metrics
     assert value(m, "gardefou_upstream_responses_total", service="openai", code_class="2xx", streamed="false") == 1
+    assert value(m, "gardefou_upstream_responses_total", service="openai", code_class="2xx", streamed="true") == 1
     assert value(m, "gardefou_upstream_responses_total", service="openai", code_class="4xx", streamed="false") == 0
     assert value(m, "gardefou_flow_errors_total", service="openai") == 1
-    assert sum(v for (n, _), v in samples(m).items() if n == "gardefou_requests_total") == 3
+    assert sum(v for (n, _), v in samples(m).items() if n == "gardefou_requests_total") == 4
 
 
 def test_rejected_policy_option_update_is_counted() -> None:
@@ -179,5 +188,5 @@ def test_each_addon_owns_its_registry() -> None:
     a, b = Metrics(), Metrics()
     a.metrics.observe(outcome())
     assert value(a.metrics, "gardefou_requests_total", service="openai", app_status="sanctioned",
-                 instance="corporate", endpoint="chat", action="allow") == 1
+                 account="corporate", endpoint="chat", action="allow") == 1
     assert not [k for k in samples(b.metrics) if k[0] == "gardefou_requests_total"]
