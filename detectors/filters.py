@@ -119,6 +119,27 @@ def is_low_complexity(value: str) -> bool:
     return sum(classes) < 2
 
 
+# Words and type names that stand where a password would: `pass`, `String`, `dbpassword`, `{0}`, `•••`.
+_PLACEHOLDER_WORD = regex.compile(
+    r"""(?ix)^(?:
+        (?:my|your|the|db|user|admin|new|old|app|root|default)?[_\-]?(?:password|passwd|pass|pwd|mdp|motdepasse|secret|token|key)s?[0-9]{0,3}|
+        string|str|text|bytes|option|optional|secretstr|secretstring|securestring|charfield|passwordfield|
+        required|hidden|masked|redacted|omitted|removed|private|confidential|secure|unknown|undefined|
+        \{[0-9]*\}|%s|\?|[*•·.xX?#]{3,}|ma_cl[eé]|mon_mot_de_passe|motdepasse[0-9]{0,3}
+    )$""",
+)
+
+
+def is_placeholder_word(value: str) -> bool:
+    """A word or type name standing where the secret would be (`pass`, `String`, `dbpassword`, `•••`)."""
+    return bool(_PLACEHOLDER_WORD.match(value.strip("'\"` ")))
+
+
+def is_weak_secret_shape(value: str) -> bool:
+    """No digit or no letter: generated keys and tokens of 16+ characters almost always have both."""
+    return not (any(c.isdigit() for c in value) and any(c.isalpha() for c in value))
+
+
 def is_uuid(value: str) -> bool:
     return bool(_UUID.match(value))
 
@@ -138,6 +159,8 @@ FILTERS: dict[str, Filter] = {
     "hash": is_hash,
     "code_reference": is_code_reference,
     "low_complexity": is_low_complexity,
+    "placeholder_word": is_placeholder_word,
+    "weak_secret_shape": is_weak_secret_shape,
 }
 
 # What credential rules get unless they list their own `filters`.
