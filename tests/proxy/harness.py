@@ -243,10 +243,12 @@ class Proxy:
               extra_sets: Sequence[str] = (), services: Path | None = None, timeout: float = 60.0) -> Proxy:
         port, admin_port = free_port(), free_port()
         route_spec = ",".join(f"{h}=127.0.0.1:{p}" for h, p in routes.items())
-        sets = ["ssl_insecure=true", f"gardefou_test_upstream={route_spec}", "gardefou_reload_interval=1",
-                *extra_sets]
+        defaults = ["ssl_insecure=true", f"gardefou_test_upstream={route_spec}", "gardefou_reload_interval=1"]
         if services is not None:
-            sets.append(f"gardefou_services={services}")
+            defaults.append(f"gardefou_services={services}")
+        # extra_sets win over the defaults (mitmproxy refuses two values for one option)
+        overridden = {s.split("=", 1)[0] for s in extra_sets}
+        sets = [s for s in defaults if s.split("=", 1)[0] not in overridden] + list(extra_sets)
         cmd = [sys.executable, "-m", "gardefou", "run", "--listen-host", "127.0.0.1", "--listen-port", str(port),
                "--admin-port", str(admin_port), "--policy", str(policy), "--ca-dir", str(ca_dir)]
         for s in sets:

@@ -1,0 +1,197 @@
+"""Proxy overhead: Garde-fou (`gardefou run`) against a bare mitmdump, same machine, same load, same upstream.
+
+Load: keep-alive HTTPS clients through the proxy (CONNECT + TLS interception of api.openai.com), 4-5 KB chat
+bodies, 10 concurrent. Reports requests/s, latency percentiles, the rps ratio and the added p50 latency.
+Configurations: bare mitmdump; gardefou with the shipped policy (credentials and structured identifiers);
+gardefou with names (NER) on. Writes benchmarks/results/bench_proxy.json. `--short` for CI (~30-40 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests" / "proxy"))
+from harness import AI_HOSTS, Proxy, free_port, make_cert  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results"
+URL = "https://api.openai.com/v1/chat/completions"
+BARE_ADDON = """from proxy.addons.testupstream import TestUpstream
+addons = [TestUpstream()]
+"""
+UPSTREAM = """import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from harness import Upstream, Reply
+up = Upstream(Path(sys.argv[2]), Path(sys.argv[3]), responder=lambda r: Reply(body=b'{"id":"x","object":"chat.completion","choices":[]}'))
+print(up.port, flush=True)
+time.sleep(10**6)
+"""
+WORDS = ("le projet avance bien et l'équipe prépare la démonstration pour le client la semaine prochaine "
+         "nous devons vérifier les chiffres du trimestre avant la réunion du comité de direction "
+         "peux-tu reformuler ce paragraphe de façon plus claire et plus concise pour un lecteur pressé "
+         "def compute_total(items): return sum(item.price * item.quantity for item in items) "
+         "the quarterly report shows growth in every region except the north where sales were flat").split()
+
+
+def body(rng: random.Random) -> bytes:
+    """A 4-5 KB chat request of ordinary prose and a bit of code, different every time."""
+    target = rng.randrange(4000, 5000)
+    words: list[str] = []
+    size = 0
+    while size < target:
+        w = rng.choice(WORDS)
+        words.append(w)
+        size += len(w) + 1
+    msg = " ".join(words)[: target]
+    return json.dumps({"model": "gpt-4o-mini", "messages": [
+        {"role": "system", "content": "Tu es un assistant utile."}, {"role": "user", "content": msg}]}).encode()
+
+
+def load(proxy_url: str, ca: Path, seconds: float, concurrency: int) -> dict[str, float]:
+    """Closed-loop load: `concurrency` keep-alive clients sending back to back for `seconds`."""
+    latencies: list[list[float]] = [[] for _ in range(concurrency)]
+    errors = [0] * concurrency
+    start = threading.Barrier(concurrency + 1)
+    stop_at = [0.0]
+
+    def worker(i: int) -> None:
+        rng = random.Random(i)
+        verify = ssl.create_default_context(cafile=str(ca))
+        with httpx.Client(proxy=proxy_url, verify=verify, timeout=30) as http:
+            for _ in range(5):  # warm up: CONNECT, TLS, keep-alive connection
+                http.post(URL, content=body(rng), headers={"content-type": "application/json"})
+            start.wait()
+            while time.perf_counter() < stop_at[0]:
+                data = body(rng)
+                t = time.perf_counter()
+                r = http.post(URL, content=data, headers={"content-type": "application/json"})
+                latencies[i].append(time.perf_counter() - t)
+                if r.status_code != 200:
+                    errors[i] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + 3600
+    start.wait()
+    t0 = time.perf_counter()
+    stop_at[0] = t0 + seconds
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    all_l = sorted(x for lat in latencies for x in lat)
+    q = statistics.quantiles(all_l, n=100)
+    return {"requests": len(all_l), "errors": sum(errors), "seconds": round(elapsed, 2),
+            "rps": round(len(all_l) / elapsed, 1), "p50_ms": round(q[49] * 1000, 2), "p90_ms": round(q[89] * 1000, 2),
+            "p99_ms": round(q[98] * 1000, 2)}
+
+
+def start_bare(work: Path, routes: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    script = work / "bare_addon.py"
+    script.write_text(BARE_ADDON)
+    port = free_port()
+    ca_dir = work / "bare-ca"
+    mitmdump = Path(sys.executable).with_name("mitmdump")
+    p = subprocess.Popen([str(mitmdump), "-q", "--listen-host", "127.0.0.1", "--listen-port", str(port),
+                          "--set", f"confdir={ca_dir}", "--set", "ssl_insecure=true", "-s", str(script),
+                          "--set", f"gardefou_test_upstream={routes}"], cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not (ca_dir / "mitmproxy-ca-cert.pem").exists() or not _listening(port):
+        if time.monotonic() > deadline or p.poll() is not None:
+            raise RuntimeError("mitmdump did not start")
+        time.sleep(0.2)
+    return p, f"http://127.0.0.1:{port}", ca_dir / "mitmproxy-ca-cert.pem"
+
+
+def _listening(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--short", action="store_true", help="CI mode: short runs, no NER configuration")
+    ap.add_argument("--seconds", type=float, help="measurement time per configuration")
+    ap.add_argument("--concurrency", type=int, default=10)
+    ap.add_argument("--rounds", type=int, help="alternating rounds per configuration (default 1 short, 3 full)")
+    args = ap.parse_args()
+    seconds = args.seconds or (6.0 if args.short else 20.0)
+    work = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
+    os.environ.setdefault("GARDEFOU_CACHE_DIR", str(ROOT / ".cache" / "gardefou"))
+    cert, key = make_cert(work / "cert", AI_HOSTS)
+    upstream = subprocess.Popen([sys.executable, "-c", UPSTREAM, str(ROOT / "tests" / "proxy"), str(cert), str(key)],
+                                stdout=subprocess.PIPE)
+    assert upstream.stdout is not None
+    up_port = int(upstream.stdout.readline())
+    routes = ",".join(f"{h}=127.0.0.1:{up_port}" for h in AI_HOSTS)
+    results: dict[str, dict[str, float]] = {}
+    stops = []
+    try:
+        bare, url, ca = start_bare(work, routes)
+        stops.append(bare.terminate)
+        targets = {"bare_mitmdump": (url, ca)}
+        configs = [("gardefou", [])] + ([] if args.short else [("gardefou_names", ["gardefou_names=true"])])
+        for name, sets in configs:
+            proxy = Proxy.start(ROOT / "rules" / "policy.yaml", {h: up_port for h in AI_HOSTS}, work / name,
+                                work / f"{name}.log", extra_sets=["gardefou_reload_interval=0", *sets],
+                                timeout=180)
+            stops.append(proxy.stop)
+            targets[name] = (proxy.url, proxy.ca_cert)
+        # Rounds alternate the configurations so that drift in the machine's load hits them all alike.
+        runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+        for r in range(args.rounds or (1 if args.short else 3)):
+            for name, (url, ca) in targets.items():
+                runs[name].append(load(url, ca, seconds, args.concurrency))
+                print(f"round {r + 1} {name:<16} {runs[name][-1]}", flush=True)
+        for name, rs in runs.items():
+            results[name] = {k: round(statistics.median(x[k] for x in rs), 2) for k in rs[0]}
+    finally:
+        for stop in stops:
+            stop()
+        upstream.terminate()
+        upstream.wait(10)
+        shutil.rmtree(work, ignore_errors=True)
+    bare_r = results["bare_mitmdump"]
+    summary: dict[str, object] = {"concurrency": args.concurrency, "seconds": seconds, "short": args.short,
+                                  "load_average_at_end": os.getloadavg()[0],
+                                  "body_bytes": "4000-5000", "cpus": os.cpu_count(), "runs": results}
+    for name in results:
+        if name == "bare_mitmdump":
+            continue
+        ratio = results[name]["rps"] / bare_r["rps"]
+        added = results[name]["p50_ms"] - bare_r["p50_ms"]
+        summary[f"{name}_rps_ratio"] = round(ratio, 3)
+        summary[f"{name}_added_p50_ms"] = round(added, 2)
+        print(f"{name}: median rps {results[name]['rps']} vs {bare_r['rps']}, p50 {results[name]['p50_ms']} vs "
+              f"{bare_r['p50_ms']} ms")
+        print(f"{name}: rps ratio {ratio:.3f} (target >= 0.85), added p50 {added:+.2f} ms (target <= 1 ms)")
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "bench_proxy.json").write_text(json.dumps(summary, indent=2))
+    print(f"written {RESULTS / 'bench_proxy.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
