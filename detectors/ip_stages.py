@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from detectors.code_classifier import CodeClassifier
+from detectors.edm import EdmStage
+from detectors.edm_index import EdmIndex
+from detectors.errors import ConfigError, ConfigProblem
+from detectors.index_file import IndexFileError
 from detectors.stage import Stage
 
 if TYPE_CHECKING:
@@ -12,8 +16,17 @@ if TYPE_CHECKING:
 
 
 def ip_stages(config: EngineConfig) -> list[Stage]:
-    """Code classifier first (its regions serve later stages), then the index-backed stages."""
+    """Code classifier first (its regions serve later stages), then the index-backed stages.
+
+    An index that cannot be loaded is a configuration error naming the file, like a bad policy.
+    """
     stages: list[Stage] = []
     if config.source_code:
         stages.append(CodeClassifier())
+    try:
+        if config.edm_index is not None:
+            stages.append(EdmStage(EdmIndex.load(config.edm_index)))
+    except IndexFileError as e:
+        path, _, message = str(e).partition(": ")
+        raise ConfigError([ConfigProblem(path, 0, message, field="indexes")]) from e
     return stages
