@@ -117,7 +117,7 @@ def test_engine_loads_the_index(built: tuple[Path, Path, EdmStage], customers: T
 def test_unreadable_index_is_a_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "broken.npz"
     bad.write_bytes(b"not a zip at all")
-    with pytest.raises(ConfigError, match="broken.npz"):
+    with pytest.raises(ConfigError, match=r"broken\.npz"):
         build_engine(EngineConfig(edm_index=bad, source_code=False))
 
 
