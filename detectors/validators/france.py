@@ -88,7 +88,7 @@ def vat(value: str) -> bool:
 def id_card(value: str) -> bool:
     """Old CNI: 12 digits starting with issue year and month; new (2021) CNI: 9 letters and digits, mixed."""
     v = compact(value)
-    if len(v) == 12 and v[:4].isdigit():
+    if len(v) == 12 and v[:4].isdigit() and v[7:].isdigit():
         return 1 <= int(v[2:4]) <= 12 and len(set(v)) > 3
     if len(v) == 9 and v.isalnum():
         letters = sum(c.isalpha() for c in v)

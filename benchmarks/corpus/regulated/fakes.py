@@ -106,12 +106,18 @@ def payment_card(rng: random.Random, brand: str = "visa") -> str:
     return luhn_complete(rng, prefix, length)
 
 
-def fr_mobile(rng: random.Random) -> str:
-    return "0" + rng.choice("67") + _digits(rng, 8)
+# Allocated ranges of the French numbering plan (ARCEP): 06, 073-079 mobiles, and common geographic blocks.
+_FR_PREFIXES = ["06", "073", "075", "076", "077", "078", "0142", "0145", "0153", "0472", "0491", "0549",
+                "0240", "0388", "0561", "0320", "0556"]
+
+
+def fr_phone_digits(rng: random.Random) -> str:
+    prefix = rng.choice(_FR_PREFIXES)
+    return prefix + _digits(rng, 10 - len(prefix))
 
 
 def fr_phone_formatted(rng: random.Random, style: int = 0) -> str:
-    n = fr_mobile(rng) if rng.random() < 0.6 else "0" + rng.choice("12345") + _digits(rng, 8)
+    n = fr_phone_digits(rng)
     pairs = [n[i:i + 2] for i in range(0, 10, 2)]
     if style == 1:
         return ".".join(pairs)

