@@ -133,7 +133,7 @@ class Traffic:
         assert "".join(c.choices[0].delta.content or "" for c in chat(self.openai, PROMPTS["stream"], stream=True))
         assert chat(self.openai, PROMPTS["redact"]).choices
         with pytest.raises(anthropic.PermissionDeniedError):
-            self.anthropic.messages.create(model="claude-sonnet-4-5", max_tokens=64,
+            self.anthropic.messages.create(model="claude-stand-in", max_tokens=64,
                                            messages=[{"role": "user", "content": PROMPTS["block"]}])
         with pytest.raises(openai.PermissionDeniedError):
             chat(self.deepseek, PROMPTS["shadow"], model="deepseek-chat")
