@@ -15,9 +15,9 @@ from proxy.outcome import ACTIONS, Outcome
 APP_STATUSES = ("sanctioned", "tolerated", "unsanctioned", "unknown")
 ACCOUNTS = ("personal", "corporate", "unknown")
 FAIL_MODES = ("open", "closed")
-# Stages the engine and enforcement time; anything else is reported as "other".
-STAGES = ("adapter", "normalize", "hyperscan", "rules", "confirm", "validate", "ner", "code", "edm", "fingerprint",
-          "decide", "rewrite", "total")
+# Stages the engine and enforcement time (Outcome.timings keys); a new stage gets through under a small cap.
+STAGES = ("adapter", "normalize", "hyperscan", "names", "records", "source_code", "edm", "fingerprints", "decide",
+          "rewrite")
 OTHER = "other"
 UNKNOWN = "unknown"
 
@@ -83,7 +83,7 @@ class MetricsRegistry:
         self._status = BoundedLabel(APP_STATUSES)
         self._account = BoundedLabel(ACCOUNTS)
         self._category = BoundedLabel(CATEGORIES)
-        self._stage = BoundedLabel(STAGES)
+        self._stage = BoundedLabel(STAGES, 16)
         self._fail_mode = BoundedLabel(FAIL_MODES)
 
         self.requests = Counter("gardefou_requests", "Requests to AI services seen by the proxy, by verdict.",
