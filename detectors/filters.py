@@ -77,7 +77,8 @@ def is_repeated(value: str) -> bool:
     core = "".join(c for c in value if c.isalnum())
     if len(core) < 6:
         return False
-    if len(set(core)) <= max(2, len(core) // 12):
+    # Capped: a long random block (PEM body, session token) uses at most ~64 symbols however long it is.
+    if len(set(core)) <= max(2, min(len(core) // 12, 10)):
         return True
     return bool(_RUN.search(value))
 
@@ -96,9 +97,10 @@ _CODE_REFERENCE = regex.compile(
     r"""(?x)^(?:
         [A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+[\[(]?|
         [A-Za-z_$][\w$]*[\[(]|
-        [a-z]+(?:_[a-z0-9]+)+|
-        [A-Z]+(?:_[A-Z0-9]+)+|
-        [a-z]+(?:[A-Z][a-z]+)+
+        _*[a-z][a-z0-9]*(?:_[a-z0-9]+)+|
+        _*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|
+        _*[a-z]+(?:[A-Z][a-z]+)+|
+        [A-Z][a-z]+(?:[A-Z][a-z]+)+
     )$""",
 )
 
@@ -123,7 +125,7 @@ def is_low_complexity(value: str) -> bool:
 _PLACEHOLDER_WORD = regex.compile(
     r"""(?ix)^(?:
         (?:my|your|the|db|user|admin|new|old|app|root|default)?[_\-]?(?:password|passwd|pass|pwd|mdp|motdepasse|secret|token|key)s?[0-9]{0,3}|
-        string|str|text|bytes|option|optional|secretstr|secretstring|securestring|charfield|passwordfield|
+        string|str|text|bytes|option|optional|secretstr|secretbytes|secretstring|securestring|charfield|passwordfield|
         required|hidden|masked|redacted|omitted|removed|private|confidential|secure|unknown|undefined|
         \{[0-9]*\}|%s|\?|[*•·.xX?#]{3,}|ma_cl[eé]|mon_mot_de_passe|motdepasse[0-9]{0,3}
     )$""",
