@@ -49,17 +49,20 @@ class Enforce:
                           "Seconds between checks of the policy, rules and index files for changes (0 = never).")
 
     def configure(self, updated: set[str]) -> None:
-        if "gardefou_hash_key_file" in updated or "confdir" in updated or not self.key:
-            path = ctx.options.gardefou_hash_key_file or os.path.join(
-                os.path.expanduser(ctx.options.confdir), "gardefou-hash.key")
-            try:
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-                self.key = load_hash_key(Path(path))
-            except (OSError, ValueError) as e:
-                raise exceptions.OptionsError(f"gardefou_hash_key_file: {e}") from e  # type: ignore[no-untyped-call]
+        if "gardefou_hash_key_file" in updated or "confdir" in updated:
+            self._configure_key()
         # Only our own options: other addons declaring theirs also call configure.
         if updated & _OPTIONS:
             self._configure_runtime()
+
+    def _configure_key(self) -> None:
+        path = ctx.options.gardefou_hash_key_file or os.path.join(
+            os.path.expanduser(ctx.options.confdir), "gardefou-hash.key")
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            self.key = load_hash_key(Path(path))
+        except (OSError, ValueError) as e:
+            raise exceptions.OptionsError(f"gardefou_hash_key_file: {e}") from e  # type: ignore[no-untyped-call]
 
     def _configure_runtime(self) -> None:
         try:
@@ -72,7 +75,10 @@ class Enforce:
                  self.runtime.policy.version)
 
     def running(self) -> None:
-        if self.runtime is None:  # nothing set any of our options: the defaults
+        # Nothing set our options: the defaults.
+        if not self.key:
+            self._configure_key()
+        if self.runtime is None:
             self._configure_runtime()
         if ctx.options.gardefou_reload_interval > 0 and self._watcher is None:
             self._watcher = asyncio.get_running_loop().create_task(self._watch())
@@ -111,7 +117,7 @@ class Enforce:
         if flow.response or flow.error or not flow.live or METADATA_KEY in flow.metadata:
             return
         runtime, catalogue = self.runtime, self.catalogue
-        if runtime is None or catalogue is None:
+        if runtime is None or catalogue is None or not self.key:
             return
         service = catalogue.lookup(flow.request.pretty_host)
         if service is None:  # not an AI host (only plain HTTP gets here): not ours to judge

@@ -62,7 +62,7 @@ def ask_openai(client: openai.OpenAI, prompt: str) -> str:
 
 
 def ask_anthropic(client: anthropic.Anthropic, prompt: str) -> str:
-    r = client.messages.create(model="claude-sonnet-4-5", max_tokens=50, messages=[{"role": "user", "content": prompt}])
+    r = client.messages.create(model="claude-test-model", max_tokens=50, messages=[{"role": "user", "content": prompt}])
     return "".join(b.text for b in r.content if b.type == "text")
 
 
@@ -138,7 +138,7 @@ def _stream_openai(client: openai.OpenAI) -> list[tuple[float, str]]:
 
 def _stream_anthropic(client: anthropic.Anthropic) -> list[tuple[float, str]]:
     out = []
-    with client.messages.stream(model="claude-sonnet-4-5", max_tokens=50,
+    with client.messages.stream(model="claude-test-model", max_tokens=50,
                                 messages=[{"role": "user", "content": CLEAN}]) as stream:
         for text in stream.text_stream:
             out.append((time.monotonic(), text))

@@ -196,3 +196,19 @@ def test_already_answered_flows_are_left_alone(enforce: Enforce) -> None:
     flow = chat(f"ma clé {KEY}")
     flow.response = http.Response.make(200, b"cached")
     assert run(enforce, flow) is None and flow.response.content == b"cached"
+
+
+@pytest.mark.parametrize("enc", ["gzip", "deflate", "br", "zstd"])
+def test_compressed_body_is_decoded_for_scanning_and_re_encoded(enforce: Enforce, enc: str) -> None:
+    from mitmproxy.net import encoding
+
+    plain = json.dumps({"model": "m", "messages": [{"role": "user", "content": f"écris à {MAIL}"}]}).encode()
+    flow = chat("", body=plain, headers={"content-encoding": enc})  # make() compresses per the header
+    assert flow.request.raw_content == encoding.encode(plain, enc)
+    outcome = run(enforce, flow)
+    assert outcome is not None and outcome.action == "redact"
+    assert flow.request.headers["content-encoding"] == enc
+    raw = flow.request.raw_content or b""
+    assert MAIL.encode() not in raw
+    assert json.loads(encoding.decode(raw, enc))["messages"][0]["content"] == "écris à [EMAIL_1]"
+    assert flow.request.headers["content-length"] == str(len(raw))
