@@ -62,6 +62,10 @@ PROMPTS = {
     "coach": f"Résume le Projet Chimère pour le comité de direction {MARKER}.",
     "gemini": f"Propose trois titres pour la lettre d'information {MARKER}.",
     "dropped": f"Corrige l'orthographe du compte rendu de chantier {MARKER}.",
+    "anthropic stream": f"Rédige un courriel poli pour {EMAIL} au sujet de la facture {MARKER}.",
+    "gemini stream": f"Donne deux idées de séminaire d'équipe à Lyon {MARKER}.",
+    "embeddings": f"clé de production aws_access_key_id={AWS_KEY} {MARKER}",
+    "responses": f"Vérifie ce RIB avant paiement : {IBAN} {MARKER}.",
 }
 PLANTED = {"aws key": AWS_KEY, "iban": IBAN, "email": EMAIL, "marker": MARKER, "user": USER, "password": PASSWORD,
            **{f"prompt {k}": v[:40] for k, v in PROMPTS.items()}}
@@ -96,6 +100,10 @@ BATCH = (
     Sent("gemini-api", "generate_content", "allow"),
     Sent("gemini-api", "generate_content", "block", error="malformed_body", fail_mode="closed", answer=None),
     Sent("mistral-api", "chat", "allow", answer=None, flow_error=True),
+    Sent("anthropic-api", "messages", "redact", findings=(("regulated_data", "contact"),), answer=("2xx", "true")),
+    Sent("gemini-api", "stream_generate_content", "allow", answer=("2xx", "true")),
+    Sent("openai-api", "embeddings", "block", findings=(("credentials", "aws"),), answer=None),
+    Sent("openai-api", "responses", "redact", findings=(("regulated_data", "finance"),)),
 )
 
 
@@ -146,6 +154,17 @@ class Traffic:
         assert bad.status_code == 400
         with pytest.raises(openai.APIStatusError):  # the proxy answers 502 when the service hangs up
             chat(self.mistral, PROMPTS["dropped"], model=DROP)
+        with self.anthropic.messages.stream(model="claude-stand-in", max_tokens=64,
+                                            messages=[{"role": "user", "content": PROMPTS["anthropic stream"]}]) as st:
+            assert "".join(st.text_stream)
+        assert "".join(c.text or "" for c in self.gemini.models.generate_content_stream(
+            model="gemini-2.0-flash", contents=PROMPTS["gemini stream"]))
+        with pytest.raises(openai.PermissionDeniedError):
+            self.openai.embeddings.create(model="text-embedding-3-small", input=PROMPTS["embeddings"])
+        try:
+            self.openai.responses.create(model="gpt-4o", input=PROMPTS["responses"])
+        except openai.APIError:
+            pass  # the stand-in answers in chat format; what counts is what the proxy forwarded
 
     def close(self) -> None:
         self.http.close()
