@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -14,7 +15,7 @@ from mitmproxy.addonmanager import Loader
 from detectors.errors import ConfigError
 from detectors.ruleset import RULES_DIR
 from proxy.adapters import Adapter, adapter_for
-from proxy.catalogue import Catalogue, load_catalogue
+from proxy.catalogue import Catalogue, Service, load_catalogue
 from proxy.inspect import Inspection, inspect
 from proxy.outcome import METADATA_KEY, Outcome
 from proxy.policy import SHIPPED_POLICY, RequestContext, Verdict, decide, decide_error, scan_needed
@@ -123,6 +124,24 @@ class Enforce:
         if service is None:  # not an AI host (only plain HTTP gets here): not ours to judge
             return
         justification = flow.request.headers.pop(JUSTIFICATION_HEADER, "").strip()
+        try:
+            await self._judge(flow, runtime, service, justification)
+        except Exception as e:  # an adapter or enforcement bug: the fail mode decides, the proxy goes on
+            log.error("gardefou: internal error %s on a %s request, fail mode applies", type(e).__name__, service.id)
+            if METADATA_KEY in flow.metadata or flow.response is not None:
+                return
+            context = RequestContext(policy=runtime.policy, service=service.id, catalogue_status=service.status)
+            verdict = decide_error("internal_error", context)
+            flow.metadata[METADATA_KEY] = Outcome(
+                incident_id=flow.id, service=service.id, app_status=verdict.app_status, endpoint="none",
+                group="default", action=verdict.action, error=verdict.error, fail_mode=verdict.fail_mode,
+                policy_version=runtime.policy.version, rules_version=runtime.engine.version)
+            if not verdict.forward:
+                body = json.dumps({"error": {"message": verdict.message, "code": verdict.code}}).encode()
+                flow.response = http.Response.make(403, body, {"content-type": "application/json",
+                                                               "x-should-retry": "false"})
+
+    async def _judge(self, flow: http.HTTPFlow, runtime: Runtime, service: Service, justification: str) -> None:
         policy = runtime.policy
         auth = flow.metadata.get("proxyauth")
         user = str(auth[0]) if isinstance(auth, tuple) and auth else ""

@@ -177,8 +177,10 @@ def _services(c: _Checker, data: LineDict) -> tuple[tuple[str, ServicePolicy], .
                 c.problem(h.line_of(name) if h else 0,
                           f"only tenant-restriction headers may be injected ({', '.join(TENANT_HEADERS)})",
                           f"{field}.headers.{name}")
-            elif not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
-                c.problem(h.line_of(name) if h else 0, "must be a non-empty string", f"{field}.headers.{name}")
+            elif (not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip()
+                  or not all(" " <= ch <= "~" for ch in str(value))):
+                c.problem(h.line_of(name) if h else 0, "must be a non-empty string of printable ASCII",
+                          f"{field}.headers.{name}")
             else:
                 headers.append((name, str(value)))
         out.append((str(sid), ServicePolicy(status, fmode, tuple(headers))))

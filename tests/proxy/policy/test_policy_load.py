@@ -46,6 +46,8 @@ def problems_of(tmp_path: Path, text: str) -> list[tuple[int, str, str]]:
     ("version: 1\ngroups:\n  default:\n    users: [a]\n", 3, "groups.default"),
     ("version: 1\nservices:\n  openai-api:\n    status: banned\n", 4, "services.openai-api.status"),
     ("version: 1\nservices:\n  x:\n    headers:\n      Authorization: Bearer 1\n", 5, "services.x.headers.Authorization"),
+    ("version: 1\nservices:\n  x:\n    headers:\n      anthropic-allowed-org-ids: \"a\\nb\"\n", 5,
+     "services.x.headers.anthropic-allowed-org-ids"),
     ("version: 1\nallowlist:\n  hashes: [abc]\n", 3, "allowlist.hashes"),
     ("version: 1\ndictionaries:\n  p:\n    terms: []\n", 4, "dictionaries.p.terms"),
     ("version: 1\nindexes:\n  edm: missing.edm\n", 3, "indexes.edm"),
