@@ -36,6 +36,7 @@ class Inspection:
     body: bytes | None = None
     bytes_scanned: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    cause: str = ""  # why it could not be inspected; names positions and types, never content
 
 
 def decode_body(raw: bytes, content_encoding: str, limit: int) -> bytes:
@@ -86,7 +87,7 @@ def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: by
             raise InspectError("malformed_body", f"adapter could not read the body ({type(e).__name__})") from e
     except InspectError as e:
         timings["adapter"] = time.perf_counter() - t0
-        return Inspection(decide_error(e.kind, ctx), timings=timings, body=None)
+        return Inspection(decide_error(e.kind, ctx), timings=timings, cause=e.cause)
     timings["adapter"] = time.perf_counter() - t0
     texts = [s.text for s in parsed.segments]
     detected: list[Detected] = []

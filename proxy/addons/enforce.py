@@ -175,9 +175,9 @@ class Enforce:
             log.error("gardefou: scanner error %s on %s", type(e).__name__, context.service)
             result = Inspection(decide_error("scanner_error", context))
         if result.verdict.error:
-            log.warning("gardefou: %s %s request to %s not inspected (%s), fail %s",
+            log.warning("gardefou: %s %s request to %s not inspected (%s), fail %s%s",
                         context.service, endpoint, flow.request.pretty_host, result.verdict.error,
-                        result.verdict.fail_mode or "n/a")
+                        result.verdict.fail_mode or "n/a", f": {result.cause}" if result.cause else "")
         return result
 
     def _enforce(self, flow: http.HTTPFlow, adapter: Adapter, result: Inspection, context: RequestContext,

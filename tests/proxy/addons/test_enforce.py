@@ -31,6 +31,7 @@ services:
   gemini-api:
     fail_mode: closed
 groups:
+  boss: {users: [marie]}
   lab: {networks: [192.168.0.0/16]}
 rules:
   - {name: secrets, category: credentials, min_confidence: medium, action: block}
@@ -212,3 +213,11 @@ def test_compressed_body_is_decoded_for_scanning_and_re_encoded(enforce: Enforce
     assert MAIL.encode() not in raw
     assert json.loads(encoding.decode(raw, enc))["messages"][0]["content"] == "écris à [EMAIL_1]"
     assert flow.request.headers["content-length"] == str(len(raw))
+
+
+def test_group_from_proxy_authentication(enforce: Enforce) -> None:
+    flow = chat("bonjour")
+    flow.metadata["proxyauth"] = ("marie", "secret")
+    flow.client_conn.peername = ("192.168.3.4", 5555)
+    outcome = run(enforce, flow)
+    assert outcome is not None and outcome.group == "boss"  # the first matching group; never the user name
