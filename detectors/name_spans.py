@@ -24,6 +24,24 @@ NOT_NAMES = frozenset(
 )
 
 
+# First words of organisations and places: a capitalised pair starting with one is not worth NER time.
+ORG_PLACE_WORDS = frozenset(
+    """société societe crédit credit banque caisse groupe mutuelle assurance assurances université universite lycée
+    école ecole collège hôpital hopital clinique centre ministère mairie conseil agence cabinet fondation association
+    air rue avenue boulevard place quai saint sainte mont port gare aéroport musée parc stade hôtel hotel restaurant
+    référence reference version article chapitre annexe section service direction département departement région
+    bank group university college hospital street road national international general""".split()
+)
+
+
+def worth_ner(pair: str) -> bool:
+    """Whether NER could find a person in this capitalised pair: not labels, acronyms, organisations or places."""
+    words = pair.replace("-", " ").split()
+    if any(w.lower() in NOT_NAMES or w.lower() in ORG_PLACE_WORDS for w in words):
+        return False
+    return not any(w.isupper() and len(w) <= 4 for w in words)
+
+
 def name_end(text: str, pos: int, max_tokens: int = 3) -> int:
     """End of the capitalised tokens (with particles) that follow `pos` after single spaces; `pos` if none."""
     end = pos

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from detectors.finding import Confidence, Finding
 from detectors.language import guess_language
 from detectors.name_spans import (
-    NOT_NAMES,
     full_name_at,
     honorific_before,
     is_noise,
@@ -17,6 +17,7 @@ from detectors.name_spans import (
     skip_separators,
     trim_name,
     windows,
+    worth_ner,
 )
 from detectors.nlp import NerModel, shared_model
 from detectors.rule_pass import RulePass
@@ -74,9 +75,12 @@ class NamesStage:
             self._model = shared_model()
         return self._model
 
-    def warm_up(self) -> None:
-        """Load the NER model now rather than on the first prompt that needs it."""
-        self.model.ensure_loaded()
+    def warm_up(self, background: bool = False) -> None:
+        """Load the NER model now rather than on the first prompt that needs it (seconds), or start loading it."""
+        if background:
+            threading.Thread(target=self.model.ensure_loaded, name="ner-load", daemon=True).start()
+        else:
+            self.model.ensure_loaded()
 
     def scan(self, doc: Document) -> list[Finding]:
         self.candidates.scan(doc)  # candidate rules only: fills doc.candidates, reports nothing
@@ -139,7 +143,7 @@ class NamesStage:
     def _from_ner(self, text: str, pairs: list[Candidate], covered: list[tuple[int, int]],
                   first_names: set[str]) -> list[Finding]:
         anchors = [(c.start, c.end) for c in pairs
-                   if not overlaps_any(c.start, c.end, covered) and not _all_common(text[c.start:c.end])]
+                   if not overlaps_any(c.start, c.end, covered) and worth_ner(text[c.start:c.end])]
         if not anchors:
             return []
         language = guess_language(text)
@@ -183,10 +187,6 @@ class NamesStage:
 
 def _near(spans: list[tuple[int, int]], start: int, end: int, distance: int) -> bool:
     return any((b <= start and start - b <= distance) or (a >= end and a - end <= distance) for a, b in spans)
-
-
-def _all_common(pair: str) -> bool:
-    return all(w.lower() in NOT_NAMES for w in pair.replace("-", " ").split())
 
 
 def _merge(people: list[_Person]) -> list[_Person]:

@@ -17,8 +17,9 @@ def regulated_stages(config: EngineConfig) -> list[Stage]:
         from detectors.names import CANDIDATE_RULES, NamesStage
 
         local = config.rules_dir / "regulated_data" / CANDIDATE_RULES.name
-        stages.append(NamesStage(candidate_rules=local if local.exists() else CANDIDATE_RULES,
-                                 cache_dir=config.cache_dir))
+        names = NamesStage(candidate_rules=local if local.exists() else CANDIDATE_RULES, cache_dir=config.cache_dir)
+        names.warm_up(background=True)  # the model loads while the proxy starts, not on the first prompt
+        stages.append(names)
     if config.records:
         from detectors.records import RecordsStage
 
