@@ -2,7 +2,8 @@
 
 Load: keep-alive HTTPS clients through the proxy (CONNECT + TLS interception of api.openai.com), 4-5 KB chat
 bodies, 10 concurrent. Reports requests/s, latency percentiles and the rps ratio under that load (the proxy
-saturated: p50 there is mostly queueing), then the added p50 latency with a single client (the cost per request).
+saturated: p50 there is mostly queueing), the added p50 latency with a single client (the cost per request),
+and the time to the first streamed token directly and through each proxy.
 Configurations: bare mitmdump; gardefou with the shipped policy (credentials and structured identifiers);
 gardefou with names (NER) on. Writes benchmarks/results/bench_proxy.json. `--short` for CI (~30-40 s).
 """
@@ -38,7 +39,12 @@ UPSTREAM = """import sys, time
 sys.path.insert(0, sys.argv[1])
 from pathlib import Path
 from harness import Upstream, Reply
-up = Upstream(Path(sys.argv[2]), Path(sys.argv[3]), responder=lambda r: Reply(body=b'{"id":"x","object":"chat.completion","choices":[]}'))
+SSE = {"content-type": "text/event-stream"}
+def respond(r):
+    if b'"stream": true' in r.body:  # first token at once, the rest 50 ms apart
+        return Reply(headers=SSE, chunks=[(0.0 if i == 0 else 0.05, b'data: {"t": %d}\\n\\n' % i) for i in range(4)])
+    return Reply(body=b'{"id":"x","object":"chat.completion","choices":[]}')
+up = Upstream(Path(sys.argv[2]), Path(sys.argv[3]), responder=respond)
 print(up.port, flush=True)
 time.sleep(10**6)
 """
@@ -102,6 +108,27 @@ def load(proxy_url: str, ca: Path, seconds: float, concurrency: int) -> dict[str
             "p99_ms": round(q[98] * 1000, 2)}
 
 
+def first_token(url: str, proxy_url: str | None, ca: Path, n: int) -> dict[str, float]:
+    """Time to the first streamed chunk (keep-alive), directly or through a proxy: p50 and p90 in ms."""
+    rng = random.Random(7)
+    times = []
+    with httpx.Client(proxy=proxy_url, verify=ssl.create_default_context(cafile=str(ca)), timeout=30) as http:
+        for i in range(n + 3):
+            data = json.loads(body(rng))
+            data["stream"] = True
+            t = time.perf_counter()
+            with http.stream("POST", url, content=json.dumps(data).encode(), headers={
+                    "content-type": "application/json", "host": "api.openai.com"}) as r:
+                chunks = r.iter_raw()
+                next(chunks)
+                if i >= 3:  # after the warm-up
+                    times.append(time.perf_counter() - t)
+                for _ in chunks:
+                    pass
+    q = statistics.quantiles(times, n=10)
+    return {"ttft_p50_ms": round(statistics.median(times) * 1000, 2), "ttft_p90_ms": round(q[8] * 1000, 2)}
+
+
 def start_bare(work: Path, routes: str) -> tuple[subprocess.Popen[bytes], str, Path]:
     script = work / "bare_addon.py"
     script.write_text(BARE_ADDON)
@@ -148,6 +175,7 @@ def main() -> int:
     up_port = int(upstream.stdout.readline())
     routes = ",".join(f"{h}=127.0.0.1:{up_port}" for h in AI_HOSTS)
     results: dict[str, dict[str, float]] = {}
+    ttft: dict[str, dict[str, float]] = {}
     stops = []
     try:
         bare, url, ca = start_bare(work, routes)
@@ -171,6 +199,12 @@ def main() -> int:
             for name, (url, ca) in targets.items():
                 single[name].append(load(url, ca, seconds / 2, 1))
                 print(f"round {r + 1} {name:<16} x1  {single[name][-1]}", flush=True)
+        # Time to first token: direct to the stand-in, then through each proxy.
+        n = 20 if args.short else 60
+        ttft["direct"] = first_token(f"https://localhost:{up_port}/v1/chat/completions", None, cert, n)
+        for name, (url, ca) in targets.items():
+            ttft[name] = first_token(URL, url, ca, n)
+        print(f"time to first token {ttft}", flush=True)
         for name in targets:
             results[name] = {k: round(statistics.median(x[k] for x in runs[name]), 2) for k in runs[name][0]}
             one = {k: round(statistics.median(x[k] for x in single[name]), 2) for k in single[name][0]}
@@ -183,6 +217,7 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
     bare_r = results["bare_mitmdump"]
     summary: dict[str, object] = {"concurrency": args.concurrency, "seconds": seconds, "short": args.short,
+                                  "time_to_first_token": ttft,
                                   "load_average_at_end": os.getloadavg()[0],
                                   "body_bytes": "4000-5000", "cpus": os.cpu_count(), "runs": results}
     for name in results:

@@ -229,6 +229,17 @@ class Upstream:
         self.server.server_close()
 
 
+def _die_with_parent() -> None:
+    """Linux: the proxy gets SIGTERM when the test process dies (a killed pytest must not leave it running)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Proxy:
     """`gardefou run` in a subprocess on free ports, with its own CA directory."""
 
@@ -256,7 +267,8 @@ class Proxy:
             cmd += ["--set", s]
         log = open(log_path, "wb")
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+        process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
+                                   preexec_fn=_die_with_parent)
         proxy = cls(process, port, admin_port, ca_dir, log_path)
         proxy.wait_ready(timeout)
         return proxy
