@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from detectors.errors import ConfigError
-from proxy.policy import SHIPPED_POLICY, load_policy
+from proxy.policy import SHIPPED_POLICY, check_service_ids, load_policy
 
 DEFAULT_CA_DIR = "~/.mitmproxy"
 CA_CERT = "mitmproxy-ca-cert.pem"
@@ -36,12 +36,17 @@ def register(sub: Any) -> None:
     psub = policy.add_subparsers(dest="policy_command", required=True, metavar="ACTION")
     check = psub.add_parser("check", help="validate a policy file (errors name file, line and field)")
     check.add_argument("file", nargs="?", type=Path, default=SHIPPED_POLICY)
+    check.add_argument("--services", type=Path, help="service catalogue the policy's ids must exist in "
+                       "(default: the shipped catalogue)")
     check.set_defaults(func=cmd_policy_check)
 
 
 def cmd_policy_check(args: argparse.Namespace) -> int:
+    from proxy.catalogue import DEFAULT_DIR, load_catalogue
+
     try:
         policy = load_policy(args.file)
+        check_service_ids(policy, {s.id for s in load_catalogue(args.services or DEFAULT_DIR).services})
     except ConfigError as e:
         print(f"gardefou: {e}", file=sys.stderr)
         return 1

@@ -6,6 +6,7 @@ import importlib
 import logging
 import os
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from detectors.engine import Engine
 from detectors.errors import ConfigError, ConfigProblem
 from detectors.pipeline import EngineConfig, build_engine, default_cache_dir
 from detectors.rule import Rule
-from proxy.policy import Policy, load_policy
+from proxy.policy import Policy, check_service_ids, load_policy
 
 log = logging.getLogger(__name__)
 
@@ -63,9 +64,12 @@ def signature(files: list[Path]) -> tuple[tuple[str, int], ...]:
     return tuple(out)
 
 
-def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Path | None = None) -> Runtime:
+def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Path | None = None,
+                  service_ids: Collection[str] | None = None) -> Runtime:
     """Load the policy and build its engine. Raises ConfigError (file, line, field) on any bad input."""
     policy = load_policy(policy_path)
+    if service_ids is not None:
+        check_service_ids(policy, service_ids)
     config = EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir or default_cache_dir(), names=names,
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
                           fingerprint_index=policy.fingerprint_index)

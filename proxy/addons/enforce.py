@@ -69,11 +69,14 @@ class Enforce:
         try:
             self.catalogue = load_catalogue(Path(ctx.options.gardefou_services))
             self.runtime = build_runtime(Path(ctx.options.gardefou_policy), Path(ctx.options.gardefou_rules_dir),
-                                         bool(ctx.options.gardefou_names))
+                                         bool(ctx.options.gardefou_names), service_ids=self._service_ids())
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from e  # type: ignore[no-untyped-call]
         log.info("gardefou: policy %s (version %s) in force", self.runtime.policy.source,
                  self.runtime.policy.version)
+
+    def _service_ids(self) -> set[str]:
+        return {s.id for s in self.catalogue.services} if self.catalogue else set()
 
     def running(self) -> None:
         # Nothing set our options: the defaults.
@@ -102,7 +105,8 @@ class Enforce:
                 continue
             try:
                 fresh = await asyncio.get_running_loop().run_in_executor(
-                    self.reloader, build_runtime, policy_path, rules_dir, bool(ctx.options.gardefou_names))
+                    self.reloader, build_runtime, policy_path, rules_dir, bool(ctx.options.gardefou_names), None,
+                    self._service_ids())
             except ConfigError as e:
                 log.error("gardefou: policy or rules not reloaded, the previous ones stay in force: %s", e)
                 if current is not None:  # don't report the same broken file every few seconds

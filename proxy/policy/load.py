@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,22 @@ def load_policy(path: Path | str) -> Policy:
     return policy
 
 
+def check_service_ids(policy: Policy, known: Collection[str]) -> None:
+    """Service ids the policy names must exist in the catalogue: a typo would silently do nothing."""
+    problems = []
+    hint = f"not in the service catalogue (known: {', '.join(sorted(known))})"
+    for sid, sp in policy.services:
+        if sid not in known:
+            problems.append(ConfigProblem(policy.source, sp.line, f"{sid!r} {hint}", field=f"services.{sid}"))
+    for i, rule in enumerate(policy.rules):
+        for sid in sorted(rule.services - set(known)):
+            problems.append(ConfigProblem(policy.source, rule.line, f"{sid!r} {hint}", field=f"rules[{i}].services"))
+    for sid in sorted(policy.allowlist.services - set(known)):
+        problems.append(ConfigProblem(policy.source, 0, f"{sid!r} {hint}", field="allowlist.services"))
+    if problems:
+        raise ConfigError(problems)
+
+
 def _build(c: _Checker, data: Any, path: Path, version: str) -> Policy:
     if not isinstance(data, LineDict):
         c.problem(line_of(data, 1), "a policy must be a mapping at the top level", "")
@@ -183,7 +200,7 @@ def _services(c: _Checker, data: LineDict) -> tuple[tuple[str, ServicePolicy], .
                           f"{field}.headers.{name}")
             else:
                 headers.append((name, str(value)))
-        out.append((str(sid), ServicePolicy(status, fmode, tuple(headers))))
+        out.append((str(sid), ServicePolicy(status, fmode, tuple(headers), node.line_of(sid) if node else 0)))
     return tuple(out)
 
 

@@ -51,6 +51,7 @@ class ServicePolicy:
     status: str = ""  # "" = the catalogue's status
     fail_mode: str = ""  # "" = the policy's default
     headers: tuple[tuple[str, str], ...] = ()
+    line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

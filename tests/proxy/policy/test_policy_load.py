@@ -95,3 +95,16 @@ def test_policy_check_command(tmp_path: Path, args: list[str], code: int, stream
     assert text in getattr(r, stream)
     if code:
         assert f"{args[0]}:2" in r.stderr
+
+
+def test_service_ids_must_exist_in_the_catalogue(tmp_path: Path) -> None:
+    from proxy.policy import check_service_ids
+
+    path = tmp_path / "policy.yaml"
+    path.write_text("version: 1\nservices:\n  openai-api: {}\n  open-ai: {}\n"
+                    "rules:\n  - {action: block, services: [chatgtp]}\n")
+    policy = load_policy(path)
+    with pytest.raises(ConfigError) as e:
+        check_service_ids(policy, {"openai-api", "chatgpt"})
+    assert [(p.line, p.field) for p in e.value.problems] == [(4, "services.open-ai"), (6, "rules[0].services")]
+    check_service_ids(load_policy(SHIPPED_POLICY), {"openai-api"})  # the shipped policy names no service
