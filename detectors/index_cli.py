@@ -11,6 +11,7 @@ from typing import Any
 from tqdm import tqdm
 
 from detectors.edm_index import build_edm_index
+from detectors.fingerprint_index import FingerprintIndex, build_fingerprint_index, walk
 from detectors.index_file import IndexFileError
 from detectors.index_key import default_key_file, load_or_create_key
 
@@ -30,6 +31,11 @@ def register(sub: Any) -> None:
     edm.add_argument("--encoding", default="utf-8", help="CSV encoding (default: utf-8)")
     edm.add_argument("--delimiter", help="CSV delimiter (default: guessed among , ; tab |)")
     edm.set_defaults(func=cmd_edm)
+    fp = isub.add_parser("fingerprints", help="index repositories and documents (winnowed hashes of normalised text)")
+    fp.add_argument("paths", type=Path, nargs="+", metavar="DIR", help="directories or files to index")
+    fp.add_argument("--out", "-o", type=Path, required=True, help="index file to write (updated in place)")
+    fp.add_argument("--full", action="store_true", help="re-read every file instead of reusing unchanged ones")
+    fp.set_defaults(func=cmd_fingerprints)
 
 
 def _fail(message: str) -> int:
@@ -56,4 +62,27 @@ def cmd_edm(args: argparse.Namespace) -> int:
     print(f"{out}: table {index.table!r}, {index.rows} rows, {len(index.columns)} columns "
           f"({', '.join(index.columns)}), {len(index.hashes)} hashes, {size / 1e6:.1f} MB, "
           f"{time.perf_counter() - t0:.1f} s; key {key_file}")
+    return 0
+
+
+def cmd_fingerprints(args: argparse.Namespace) -> int:
+    missing = [str(p) for p in args.paths if not p.exists()]
+    if missing:
+        return _fail(f"no such file or directory: {', '.join(missing)}")
+    previous = None
+    if args.out.exists() and not args.full:
+        try:
+            previous = FingerprintIndex.load(args.out)
+        except IndexFileError as e:
+            print(f"gardefou: {e}; rebuilding from scratch", file=sys.stderr)
+    files = list(walk(args.paths))
+    try:
+        with tqdm(total=len(files), unit=" files", desc="fingerprints", disable=None) as bar:
+            index, stats = build_fingerprint_index(files, previous, progress=lambda _p: bar.update(1))
+        index.save(args.out)
+    except IndexFileError as e:
+        return _fail(str(e))
+    size = args.out.stat().st_size
+    print(f"{args.out}: {stats.files} files ({stats.read} read, {stats.reused} unchanged, {stats.skipped} skipped), "
+          f"{len(index.hashes)} fingerprints, {size / 1e6:.1f} MB, {stats.seconds:.1f} s")
     return 0

@@ -8,6 +8,8 @@ from detectors.code_classifier import CodeClassifier
 from detectors.edm import EdmStage
 from detectors.edm_index import EdmIndex
 from detectors.errors import ConfigError, ConfigProblem
+from detectors.fingerprint import FingerprintStage
+from detectors.fingerprint_index import FingerprintIndex
 from detectors.index_file import IndexFileError
 from detectors.stage import Stage
 
@@ -26,6 +28,8 @@ def ip_stages(config: EngineConfig) -> list[Stage]:
     try:
         if config.edm_index is not None:
             stages.append(EdmStage(EdmIndex.load(config.edm_index)))
+        if config.fingerprint_index is not None:
+            stages.append(FingerprintStage(FingerprintIndex.load(config.fingerprint_index)))
     except IndexFileError as e:
         path, _, message = str(e).partition(": ")
         raise ConfigError([ConfigProblem(path, 0, message, field="indexes")]) from e

@@ -1,0 +1,177 @@
+"""Fingerprint and EDM numbers: recall/false positives, index size per MB, build time, lookup latency; code-stage cost.
+
+    .venv/bin/python benchmarks/bench_ip.py [--quick]
+Fingerprints: the interpreter's standard library + pip (2,000+ files) are indexed; disguised 10-20 line excerpts
+(renamed identifiers, reformatting, comments changed, two lines swapped) must be found, excerpts of other code bases
+(mitmproxy, numpy, spacy, pydantic, thinc) must not. EDM: a generated 100,000-row table.
+Writes benchmarks/results/bench_ip.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from fingerprint_samples import (  # noqa: E402
+    disguise,
+    fingerprint_roots,
+    is_copy,
+    other_code_roots,
+    python_files,
+    samples,
+    stdlib_roots,
+)
+
+from detectors.code_classifier import find_blocks  # noqa: E402
+from detectors.edm import EdmStage  # noqa: E402
+from detectors.edm_index import EdmIndex, build_edm_index  # noqa: E402
+from detectors.fingerprint import FingerprintStage  # noqa: E402
+from detectors.fingerprint_index import FingerprintIndex, build_fingerprint_index  # noqa: E402
+from detectors.index_key import load_or_create_key  # noqa: E402
+from detectors.normalize import normalize  # noqa: E402
+from detectors.stage import Document  # noqa: E402
+
+
+def bench_fingerprints(n_pos: int, n_neg: int, tmp: Path) -> dict[str, object]:
+    roots = fingerprint_roots()
+    t0 = time.perf_counter()
+    index, stats = build_fingerprint_index(roots)
+    build_s = time.perf_counter() - t0
+    path = tmp / "fp.npz"
+    index.save(path)
+    t0 = time.perf_counter()
+    _, stats2 = build_fingerprint_index(roots, previous=FingerprintIndex.load(path))
+    rebuild_s = time.perf_counter() - t0
+    index = FingerprintIndex.load(path)
+    stage = FingerprintStage(index)
+    mb = stats.bytes_read / 1e6
+    size = path.stat().st_size
+    rng = random.Random(2)
+    pos = samples(python_files(stdlib_roots()), n_pos, 1)
+    hits = distinctive = distinctive_hits = 0
+    for src, ex in pos:
+        want = str(src.resolve())
+        found = {index.files[f].path for f, *_ in stage.matches("Peux-tu optimiser ceci ?\n" + disguise(ex, rng))}
+        hit = want in found
+        hits += hit
+        if any(index.files[f].path == want for f, *_ in stage.matches(ex)) or hit:
+            distinctive += 1
+            distinctive_hits += hit
+    neg = samples(python_files(other_code_roots()), n_neg, 3)
+    fp = copies = 0
+    for _, ex in neg:
+        m = stage.matches(ex)
+        if m:
+            if is_copy(ex, Path(index.files[m[0][0]].path).read_text(encoding="utf-8", errors="replace")):
+                copies += 1
+            else:
+                fp += 1
+    # Lookup latency on 4 KB prompts: disguised code mixed with prose.
+    prompts = []
+    for _, ex in pos[:100]:
+        p = ("Bonjour, peux-tu relire ce code ? " * 4 + "\n" + ex + "\n") * 8
+        prompts.append(p[:4096])
+    lat = []
+    for p in prompts:
+        t = time.perf_counter()
+        stage.matches(p)
+        lat.append((time.perf_counter() - t) * 1000)
+    return {
+        "indexed_files": stats.files, "indexed_mb": round(mb, 1), "build_s": round(build_s, 1),
+        "incremental_rebuild_s": round(rebuild_s, 2), "rebuild_reused": stats2.reused,
+        "index_bytes": size, "index_mb_per_source_mb": round(size / 1e6 / mb, 3), "fingerprints": len(index.hashes),
+        "recall": round(hits / len(pos), 3), "recall_distinctive": round(distinctive_hits / max(1, distinctive), 3),
+        "positives": len(pos), "distinctive": distinctive, "negatives": len(neg), "false_positives": fp,
+        "fp_rate": round(fp / len(neg), 4), "negatives_that_are_real_copies": copies,
+        "lookup_ms_4kb_median": round(statistics.median(lat), 2),
+        "lookup_ms_4kb_p95": round(sorted(lat)[int(0.95 * len(lat)) - 1], 2),
+    }
+
+
+def bench_edm(rows: int, tmp: Path) -> dict[str, object]:
+    spec = importlib.util.spec_from_file_location("ip_conftest", ROOT / "tests" / "detectors" / "ip" / "conftest.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    csv_path = tmp / "clients.csv"
+    data = mod.write_people_csv(csv_path, rows)
+    key = load_or_create_key(tmp / "edm.key")
+    t0 = time.perf_counter()
+    index = build_edm_index(csv_path, key, ["first_name", "last_name", "email", "phone", "iban", "city"], "clients")
+    build_s = time.perf_counter() - t0
+    out = tmp / "clients.edm.npz"
+    index.save(out, tmp / "edm.key")
+    stage = EdmStage(EdmIndex.load(out))
+    rng = random.Random(5)
+    filler = "Merci de préparer le courrier de relance pour les factures impayées du trimestre. "
+    lat, found = [], 0
+    for _ in range(200):
+        r = data[rng.randrange(rows)]
+        text = (filler * 20)[:3900] + f" {r[2]} {r[3]}"
+        t = time.perf_counter()
+        fs = stage.scan(Document(normalize(text)))
+        lat.append((time.perf_counter() - t) * 1000)
+        found += bool(fs)
+    return {
+        "rows": rows, "build_s": round(build_s, 2), "index_bytes": out.stat().st_size,
+        "csv_bytes": csv_path.stat().st_size, "hashes": len(index.hashes), "detected_2_columns": found / 200,
+        "lookup_ms_4kb_median": round(statistics.median(lat), 2),
+        "lookup_ms_4kb_p95": round(sorted(lat)[int(0.95 * len(lat)) - 1], 2),
+    }
+
+
+def bench_code_stage() -> dict[str, object]:
+    """MB/s of the source-code stage against the rule pass, on the labelled corpus (half code, half prose/logs)."""
+    from detectors.pipeline import EngineConfig, build_engine
+
+    corpus = ROOT / "benchmarks" / "corpus" / "source_code" / "samples.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
+    mb = sum(len(t.encode()) for t in texts) / 1e6
+    engine = build_engine(EngineConfig())
+    timings: dict[str, float] = {}
+    for t in texts:
+        for k, v in engine.scan(t).timings.items():
+            timings[k] = timings.get(k, 0.0) + v
+    t0 = time.perf_counter()
+    for t in texts:
+        find_blocks(t)
+    alone = time.perf_counter() - t0
+    rule = timings.get("hyperscan", 0.0)
+    code = timings.get("source_code", 0.0)
+    return {"corpus_mb": round(mb, 2), "rule_pass_mb_s": round(mb / rule, 1), "source_code_mb_s": round(mb / code, 1),
+            "source_code_alone_mb_s": round(mb / alone, 1), "source_code_over_rule_pass": round(code / rule, 2)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="fewer samples")
+    args = ap.parse_args()
+    n_pos, n_neg = (100, 300) if args.quick else (300, 1000)
+    results: dict[str, object] = {}
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        results["fingerprints"] = bench_fingerprints(n_pos, n_neg, tmp)
+        print("fingerprints", json.dumps(results["fingerprints"], indent=1))
+        results["edm"] = bench_edm(100_000, tmp)
+        print("edm", json.dumps(results["edm"], indent=1))
+    results["source_code_stage"] = bench_code_stage()
+    print("source_code_stage", json.dumps(results["source_code_stage"], indent=1))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench_ip.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

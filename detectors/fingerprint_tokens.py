@@ -1,0 +1,140 @@
+"""Token streams for fingerprints: code with names, literals, comments and layout erased; documents as folded words."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+
+import numpy as np
+import numpy.typing as npt
+import regex
+
+# Comments vanish and string literals become one token, so comment edits and new messages change nothing.
+# Everything is line-local: an excerpt that starts inside a docstring or block comment tokenises like the file.
+_COMMENT_OR_STRING = regex.compile(
+    r'(?P<s>"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`[^`\n]*`)'
+    r"|//[^\n]*|/\*.*?\*/|#(?!include|define|if|endif|else|pragma|undef|!|\[)[^\n]*|--[ \t][^\n]*"
+)
+_TOKEN = regex.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
+_WORD = regex.compile(r"\w+")
+KEYWORDS = frozenset(
+    "False None True and as assert async await break class continue def del elif else except finally for from global"
+    " if import in is lambda nonlocal not or pass raise return try while with yield self cls print len range"
+    " abstract boolean byte case catch char const default do double enum extends final float goto implements"
+    " instanceof int interface long native new package private protected public short static super switch"
+    " synchronized this throw throws transient void volatile null true false var let function typeof undefined"
+    " export extern struct union unsigned signed sizeof typedef auto register inline template typename namespace"
+    " using virtual operator delete friend func go defer chan map select fallthrough type fn impl trait mut pub"
+    " use mod match loop where crate echo foreach elseif endif then fi done esac string bool".split()
+)
+# Token strings to 64-bit ids; the vocabulary of normalised code is small, that of documents is bounded here.
+_IDS: dict[str, int] = {}
+_MAX_IDS = 1_000_000
+
+
+def _id(token: str) -> int:
+    got = _IDS.get(token)
+    if got is None:
+        if len(_IDS) >= _MAX_IDS:
+            _IDS.clear()
+        got = _IDS[token] = int.from_bytes(hashlib.blake2b(token.encode("utf-8", "surrogatepass"),
+                                                           digest_size=8, person=b"gardefou-tok").digest(), "big")
+    return got
+
+
+def _norm_code_token(tok: str) -> str:
+    c = tok[0]
+    if c.isalpha() or c in "_$":
+        return tok if tok in KEYWORDS else "V"
+    if c.isdigit():
+        return "N"
+    return tok
+
+
+def _strip(text: str) -> str:
+    """Comments removed, strings replaced by a marker of the same length, so offsets stay valid."""
+    def repl(m: regex.Match[str]) -> str:
+        s: str = m.group()
+        if m.group("s") is not None:
+            return "\x01" + " " * (len(s) - 1)
+        return "".join("\n" if ch == "\n" else " " for ch in s)
+
+    stripped: str = _COMMENT_OR_STRING.sub(repl, text)
+    return stripped
+
+
+def _name(tok: str) -> int:
+    """Id of an identifier's own name (0 for anything else): k-grams number names by first use, not by spelling."""
+    c = tok[0]
+    return _id("n:" + tok) if (c.isalpha() or c in "_$") and tok not in KEYWORDS else 0
+
+
+def code_ids(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """(normalised token ids, identifier name ids) of a source file (index side: no offsets)."""
+    toks = _TOKEN.findall(_strip(text))
+    ids = np.fromiter((_id("S" if t == "\x01" else _norm_code_token(t)) for t in toks), dtype=np.uint64,
+                      count=len(toks))
+    names = np.fromiter((_name(t) for t in toks), dtype=np.uint64, count=len(toks))
+    return ids, names
+
+
+_CODE: dict[str, tuple[int, int]] = {}  # raw token -> (normalised id, name id): prompts repeat their tokens
+
+
+def _code(tok: str) -> tuple[int, int]:
+    got = _CODE.get(tok)
+    if got is None:
+        if len(_CODE) >= _MAX_IDS:
+            _CODE.clear()
+        got = _CODE[tok] = (_id("S" if tok == "\x01" else _norm_code_token(tok)), _name(tok))
+    return got
+
+
+def code_tokens(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], list[int], list[int]]:
+    """(token ids, name ids, starts, ends) of a prompt, offsets in `text`."""
+    stripped = _strip(text)
+    spans = [m.span() for m in _TOKEN.finditer(stripped)]
+    pairs = [_code(stripped[a:b]) for a, b in spans]
+    ids = np.fromiter((p[0] for p in pairs), dtype=np.uint64, count=len(pairs))
+    names = np.fromiter((p[1] for p in pairs), dtype=np.uint64, count=len(pairs))
+    starts = [a for a, _ in spans]
+    ends = [b if stripped[a] != "\x01" else _string_end(stripped, a) for a, b in spans]
+    return ids, names, starts, ends
+
+
+def _string_end(stripped: str, start: int) -> int:
+    end = start + 1
+    while end < len(stripped) and stripped[end] == " ":
+        end += 1
+    return end
+
+
+def _fold(word: str) -> str:
+    if word.isascii():
+        return word.lower()
+    return "".join(c for c in unicodedata.normalize("NFKD", word.casefold()) if not unicodedata.combining(c))
+
+
+def text_ids(text: str) -> npt.NDArray[np.uint64]:
+    """Folded word ids of a document (index side)."""
+    words = _WORD.findall(text)
+    return np.fromiter((_id(_fold(w)) for w in words), dtype=np.uint64, count=len(words))
+
+
+_WORDS: dict[str, int] = {}
+
+
+def _word(w: str) -> int:
+    got = _WORDS.get(w)
+    if got is None:
+        if len(_WORDS) >= _MAX_IDS:
+            _WORDS.clear()
+        got = _WORDS[w] = _id(_fold(w))
+    return got
+
+
+def text_tokens(text: str) -> tuple[npt.NDArray[np.uint64], list[int], list[int]]:
+    """Folded word ids of a prompt with their offsets."""
+    spans = [m.span() for m in _WORD.finditer(text)]
+    ids = np.fromiter((_word(text[a:b]) for a, b in spans), dtype=np.uint64, count=len(spans))
+    return ids, [a for a, _ in spans], [b for _, b in spans]
