@@ -67,6 +67,11 @@ def main() -> int:
     p, r, f = prf(tp, fp, fn)
     print(f"samples {len(samples)}: tp {tp} fp {fp} fn {fn} tn {tn}")
     print(f"precision {p:.3f}  recall {r:.3f}  F1 {f:.3f}   ({elapsed * 1000 / len(samples):.2f} ms/sample)")
+    # Unfenced excerpts (6+ lines, alone or inside a request) against every negative.
+    un = [s for s in samples if s["kind"] in ("bare", "ask")]
+    un_fn = sum(1 for s in un if any(e[1] is s for e in errors))
+    pu, ru, fu = prf(len(un) - un_fn, fp, un_fn)
+    print(f"unfenced only: {len(un)} excerpts, precision {pu:.3f}  recall {ru:.3f}  F1 {fu:.3f}")
     print(f"{'language':<12} {'n':>4} {'recall':>7} {'lang ok':>8}")
     langs: dict[str, dict[str, float]] = {}
     for lang in sorted(per_lang):
@@ -84,6 +89,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "eval_source_code.json").write_text(json.dumps({
         "samples": len(samples), "tp": tp, "fp": fp, "fn": fn, "tn": tn, "precision": p, "recall": r, "f1": f,
+        "unfenced": {"precision": pu, "recall": ru, "f1": fu},
         "per_language": langs, "errors_per_kind": dict(wrong_kind),
     }, indent=2))
     return 0
