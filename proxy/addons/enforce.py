@@ -141,9 +141,7 @@ class Enforce:
                 group="default", action=verdict.action, error=verdict.error, fail_mode=verdict.fail_mode,
                 policy_version=runtime.policy.version, rules_version=runtime.engine.version)
             if not verdict.forward:
-                body = json.dumps({"error": {"message": verdict.message, "code": verdict.code}}).encode()
-                flow.response = http.Response.make(403, body, {"content-type": "application/json",
-                                                               "x-should-retry": "false"})
+                flow.response = _generic_block(verdict)
 
     async def _judge(self, flow: http.HTTPFlow, runtime: Runtime, service: Service, justification: str) -> None:
         policy = runtime.policy
@@ -188,6 +186,14 @@ class Enforce:
                  runtime: Runtime) -> None:
         verdict = result.verdict
         parsed = result.parsed
+        if not verdict.forward:
+            self._block(flow, adapter, context, verdict)
+        else:
+            if result.body is not None:
+                flow.request.content = result.body  # re-encodes with the request's Content-Encoding
+            for name, value in verdict.headers:
+                flow.request.headers[name] = value
+        # Recorded last: an Outcome in the metadata means the verdict was applied.
         flow.metadata[METADATA_KEY] = Outcome(
             incident_id=flow.id, service=context.service, app_status=verdict.app_status,
             endpoint=context.endpoint or "none", group=context.group, action=verdict.action,
@@ -196,15 +202,18 @@ class Enforce:
             timings=result.timings, policy_version=runtime.policy.version, rules_version=runtime.engine.version,
             streamed=bool(parsed and parsed.stream),
         )
-        if not verdict.forward:
-            self._block(flow, adapter, context, verdict)
-            return
-        if result.body is not None:
-            flow.request.content = result.body  # re-encodes with the request's Content-Encoding
-        for name, value in verdict.headers:
-            flow.request.headers[name] = value
 
     @staticmethod
     def _block(flow: http.HTTPFlow, adapter: Adapter, context: RequestContext, verdict: Verdict) -> None:
-        reply = adapter.block_reply(context.endpoint or "generic", verdict.message, verdict.code)
+        try:
+            reply = adapter.block_reply(context.endpoint or "generic", verdict.message, verdict.code)
+        except Exception as e:  # a block must stay a block, even in a generic format
+            log.error("gardefou: %s block reply failed (%s), generic reply sent", adapter.name, type(e).__name__)
+            flow.response = _generic_block(verdict)
+            return
         flow.response = http.Response.make(reply.status, reply.body, reply.headers)
+
+
+def _generic_block(verdict: Verdict) -> http.Response:
+    body = json.dumps({"error": {"message": verdict.message, "code": verdict.code}}).encode()
+    return http.Response.make(403, body, {"content-type": "application/json", "x-should-retry": "false"})
