@@ -47,7 +47,7 @@ _LOG = regex.compile(
 )
 _LIST_ITEM = regex.compile(r"\s*(?:[-*+•]|\d{1,3}[.)])\s+(?=\w)")
 _WORD = regex.compile(r"[^\W\d_][^\W\d_'’-]*")
-_SYMBOLS = frozenset("{}()[];=<>+*/&|!:$#@\\%^~`")
+_SYMBOLS = "{}()[];=<>+*/&|!:$#@\\%^~`"
 _CLOSERS = frozenset("}{;")
 _BLOCK_COLON = regex.compile(
     r"\s*(?:def|class|if|elif|else|for|while|try|except|finally|with|async|match|case|switch|default|public"
@@ -73,9 +73,16 @@ def line_score(line: str) -> float | None:
     if s in _BARE:
         return 2.5
     n = len(s)
-    sym = sum(1 for ch in s if ch in _SYMBOLS)
+    if n > 400:
+        return -3.0  # a paragraph or a log record on one line; even minified code never comes six to a prompt
+    sym = sum(s.count(c) for c in _SYMBOLS)
     density = sym / n
-    if _LOG.match(s) or n > 400:
+    if sym == 0 and n > 30 and s[-1] not in _CLOSERS:
+        # A long line without a single code symbol is a sentence, unless it opens with an SQL/COBOL/ABAP keyword.
+        head = s.split(None, 1)[0]
+        if head not in _KEYWORDS and not head.isupper() and s.count(" ") >= 5:
+            return -2.5
+    if _LOG.match(s):
         return -3.0
     if _COMMENT.match(s):
         # Comments are written in prose, yet belong to the code around them: weak, never breaking a block.
