@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import re
@@ -26,6 +27,8 @@ from detectors.stage import Candidate, Document
 log = logging.getLogger(__name__)
 
 _UNBOUNDED = 1 << 30
+# Constructs Hyperscan may reject or only approximate: lookarounds, back-references, atomic groups...
+_NEEDS_PROBE = regex.compile(r"\(\?[=!<>]|\\[1-9]|\\[XKG]|[*+?}]\+|\(\?[|R0-9]")
 
 
 def _is_unicode(rule: Rule) -> bool:
@@ -125,54 +128,104 @@ class RulePass:
     def __init__(self, rules: list[Rule], cache_dir: Path | None = None) -> None:
         self.rules = list(rules)
         self.version = rules_digest(self.rules)
-        self._compiled: list[_Compiled] = []
+        exprs = [_hs_pattern(r) for r in self.rules]
+        base = [hyperscan_flags(r, False) for r in self.rules]
+        key = hashlib.sha256(repr((exprs, base, getattr(hyperscan, "__version__", ""))).encode()).hexdigest()[:24]
+        cached = self._read_cache(cache_dir, key)
+        if cached is not None:
+            prefilter, self._db = cached
+        else:
+            prefilter = self._compile_modes()
+            self._db = self._compile(exprs, [hyperscan_flags(r, p) for r, p in zip(self.rules, prefilter, strict=True)])
+            self._write_cache(cache_dir, key, prefilter)
+        self._compiled = [
+            _Compiled(
+                rule,
+                regex.compile(rule.pattern, regex_flags(rule)),
+                max_width(rule.pattern, regex_flags(rule)),
+                validators.get(rule.validator) if rule.validator else None,
+            )
+            for rule in self.rules
+        ]
+        self._local = threading.local()
+
+    def _compile_modes(self) -> list[bool]:
+        """Which rules Hyperscan can only approximate (prefilter); every rule it cannot compile is a problem."""
+        prefilter: list[bool] = []
         problems: list[ConfigProblem] = []
-        exprs: list[bytes] = []
-        flags: list[int] = []
         for rule in self.rules:
-            rflags = regex_flags(rule)
+            # Compiling each pattern alone is slow on big rule sets: only the suspicious ones are tried here,
+            # the others are proven by the database compile below (and tried alone only if that fails).
+            if not _NEEDS_PROBE.search(rule.pattern):
+                prefilter.append(False)
+                continue
             ok, how = hyperscan_compiles(rule)
-            file, _, line = rule.source.rpartition(":")
+            prefilter.append(how == "prefilter")
             if not ok:
+                file, _, line = rule.source.rpartition(":")
                 problems.append(
                     ConfigProblem(file, int(line or 0), f"does not compile in Hyperscan: {how}", rule.id, "pattern")
                 )
-                continue
-            self._compiled.append(
-                _Compiled(
-                    rule,
-                    regex.compile(rule.pattern, rflags),
-                    max_width(rule.pattern, rflags),
-                    validators.get(rule.validator) if rule.validator else None,
-                )
-            )
-            exprs.append(_hs_pattern(rule))
-            flags.append(hyperscan_flags(rule, how == "prefilter"))
         if problems:
             raise ConfigError(problems)
-        self._db = self._load_or_compile(exprs, flags, cache_dir)
-        self._local = threading.local()
+        try:
+            self._compile(
+                [_hs_pattern(r) for r in self.rules],
+                [hyperscan_flags(r, p) for r, p in zip(self.rules, prefilter, strict=True)],
+            )
+            return prefilter
+        except hyperscan.error:
+            pass
+        prefilter = []
+        for rule in self.rules:
+            ok, how = hyperscan_compiles(rule)
+            prefilter.append(how == "prefilter")
+            if not ok:
+                file, _, line = rule.source.rpartition(":")
+                problems.append(
+                    ConfigProblem(file, int(line or 0), f"does not compile in Hyperscan: {how}", rule.id, "pattern")
+                )
+        if problems:
+            raise ConfigError(problems)
+        return prefilter
 
-    def _load_or_compile(self, exprs: list[bytes], flags: list[int], cache_dir: Path | None) -> hyperscan.Database:
-        key = hashlib.sha256(repr((exprs, flags, getattr(hyperscan, "__version__", ""))).encode()).hexdigest()[:24]
-        path = cache_dir / f"rules-{key}.hsdb" if cache_dir else None
-        if path and path.exists():
-            try:
-                return hyperscan.loadb(path.read_bytes(), hyperscan.HS_MODE_BLOCK)
-            except (hyperscan.error, OSError, ValueError) as e:
-                log.warning("ignoring unreadable Hyperscan cache %s: %s", path, e)
+    @staticmethod
+    def _compile(exprs: list[bytes], flags: list[int]) -> hyperscan.Database:
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
         if exprs:
             db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
-        if path and exprs:
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_suffix(f".{os.getpid()}.tmp")
-                tmp.write_bytes(hyperscan.dumpb(db))
-                tmp.replace(path)  # atomic: a second worker never reads half a file
-            except OSError as e:
-                log.warning("cannot write Hyperscan cache %s: %s", path, e)
         return db
+
+    def _read_cache(self, cache_dir: Path | None, key: str) -> tuple[list[bool], hyperscan.Database] | None:
+        if cache_dir is None or not self.rules:
+            return None
+        db_path, modes_path = cache_dir / f"rules-{key}.hsdb", cache_dir / f"rules-{key}.modes.json"
+        if not (db_path.exists() and modes_path.exists()):
+            return None
+        try:
+            modes = json.loads(modes_path.read_text())
+            if not isinstance(modes, list) or len(modes) != len(self.rules):
+                raise ValueError("rule count differs")
+            return [bool(m) for m in modes], hyperscan.loadb(db_path.read_bytes(), hyperscan.HS_MODE_BLOCK)
+        except (hyperscan.error, OSError, ValueError) as e:
+            log.warning("ignoring unreadable Hyperscan cache %s: %s", db_path, e)
+            return None
+
+    def _write_cache(self, cache_dir: Path | None, key: str, prefilter: list[bool]) -> None:
+        if cache_dir is None or not self.rules:
+            return
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            # Modes first, database last: a reader that sees the database sees its modes too.
+            for path, data in (
+                (cache_dir / f"rules-{key}.modes.json", json.dumps(prefilter).encode()),
+                (cache_dir / f"rules-{key}.hsdb", hyperscan.dumpb(self._db)),
+            ):
+                tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+                tmp.write_bytes(data)
+                tmp.replace(path)  # atomic: a second worker never reads half a file
+        except OSError as e:
+            log.warning("cannot write Hyperscan cache in %s: %s", cache_dir, e)
 
     def _scratch(self) -> hyperscan.Scratch:
         s = getattr(self._local, "scratch", None)
