@@ -37,16 +37,21 @@ def register(sub: Any) -> None:
     check = psub.add_parser("check", help="validate a policy file (errors name file, line and field)")
     check.add_argument("file", nargs="?", type=Path, default=SHIPPED_POLICY)
     check.add_argument("--services", type=Path, help="service catalogue the policy's ids must exist in "
-                       "(default: the shipped catalogue)")
+                       "(default: services/ beside the policy, else the installed catalogue)")
     check.set_defaults(func=cmd_policy_check)
 
 
 def cmd_policy_check(args: argparse.Namespace) -> int:
     from proxy.catalogue import DEFAULT_DIR, load_catalogue
 
+    # The catalogue beside the policy (rules/services next to rules/policy.yaml), else the installed one.
+    services = args.services or next((d for d in (args.file.parent / "services", DEFAULT_DIR) if d.is_dir()), None)
     try:
         policy = load_policy(args.file)
-        check_service_ids(policy, {s.id for s in load_catalogue(args.services or DEFAULT_DIR).services})
+        if services is not None:
+            check_service_ids(policy, {s.id for s in load_catalogue(services).services})
+        else:
+            print("gardefou: no service catalogue found, service ids not checked", file=sys.stderr)
     except ConfigError as e:
         print(f"gardefou: {e}", file=sys.stderr)
         return 1
