@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import ssl
 import subprocess
 import sys
 import time
@@ -97,5 +98,5 @@ def test_request_without_prompt_passes(reloading: tuple[Proxy, Path]) -> None:
 def test_httpx_env_for_sdk_clients(reloading: tuple[Proxy, Path]) -> None:
     env = reloading[0].env()
     assert env["HTTPS_PROXY"].startswith("http://127.0.0.1:") and Path(env["SSL_CERT_FILE"]).is_file()
-    with httpx.Client(proxy=env["HTTPS_PROXY"], verify=env["SSL_CERT_FILE"]) as http:
+    with httpx.Client(proxy=env["HTTPS_PROXY"], verify=ssl.create_default_context(cafile=env["SSL_CERT_FILE"])) as http:
         assert http.get("https://api.anthropic.com/v1/models").status_code == 200
