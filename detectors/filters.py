@@ -97,6 +97,7 @@ _CODE_REFERENCE = regex.compile(
     r"""(?x)^(?:
         [A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+[\[(]?|
         [A-Za-z_$][\w$]*[\[(]|
+        _+[A-Za-z][\w$]*|
         _*[a-z][a-z0-9]*(?:_[a-z0-9]+)+|
         _*[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|
         _*[a-z]+(?:[A-Z][a-z]+)+|
@@ -110,15 +111,18 @@ def is_code_reference(value: str) -> bool:
     return bool(_CODE_REFERENCE.match(value.strip("'\"` ")))
 
 
+# Letters cased like words or identifiers: `incorrect`, `Available`, `HTTPPasswordMgr`; not `fDRWMpXMynRJ`.
+_WORDLIKE = regex.compile(r"(?:[A-Z]+|[A-Z]?[a-z]{2,})+")
+
+
 def is_low_complexity(value: str) -> bool:
-    """Fewer than two of lowercase, uppercase, digits, symbols: an ordinary word such as `incorrect`."""
-    classes = (
-        any(c.islower() for c in value),
-        any(c.isupper() for c in value),
-        any(c.isdigit() for c in value),
-        any(not c.isalnum() for c in value),
-    )
-    return sum(classes) < 2
+    """An ordinary word or identifier (letters cased like words), or a single class such as digits only."""
+    letters = any(c.isalpha() for c in value)
+    digits = any(c.isdigit() for c in value)
+    symbols = any(not c.isalnum() for c in value)
+    if letters and not digits and not symbols:
+        return bool(_WORDLIKE.fullmatch(value))
+    return letters + digits + symbols < 2
 
 
 # Words and type names that stand where a password would: `pass`, `String`, `dbpassword`, `{0}`, `•••`.

@@ -144,6 +144,8 @@ def test_structure_validators() -> None:
     ("code_reference", "Tr0ub4dor&3", False),
     ("low_complexity", "incorrect", True),
     ("low_complexity", "Soleil2024!", False),
+    ("low_complexity", "HTTPPasswordMgr", True),
+    ("low_complexity", "fDRWMpXMynRJ", False),
     ("placeholder_word", "String", True),
     ("placeholder_word", "dbpassword", True),
     ("placeholder_word", "Kx82!pLm", False),
