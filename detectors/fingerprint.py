@@ -7,7 +7,7 @@ import numpy.typing as npt
 
 from detectors.finding import Confidence, Finding
 from detectors.fingerprint_index import CODE_K, CODE_MIN_DISTINCT, CODE_SALT, TEXT_K, TEXT_SALT, FingerprintIndex
-from detectors.fingerprint_tokens import code_tokens, text_tokens
+from detectors.fingerprint_tokens import code_ids, code_spans, text_ids, text_spans
 from detectors.stage import Document
 from detectors.winnow import kgram_hashes
 
@@ -29,37 +29,44 @@ class FingerprintStage:
 
     def matches(self, text: str) -> list[tuple[int, int, int, int]]:
         """(file id, distinct fingerprints shared, start, end of the matching stretch in `text`), best first."""
-        found: dict[int, tuple[dict[int, float], set[int], int, int]] = {}
-        kinds = [("code", CODE_K, CODE_SALT)] + ([("text", TEXT_K, TEXT_SALT)] if self.index.has_text else [])
-        for kind, k, salt in kinds:
-            if kind == "code":
-                ids, names, starts, ends = code_tokens(text)
-                h = kgram_hashes(ids, k, salt, names, CODE_MIN_DISTINCT)
-            else:
-                ids, starts, ends = text_tokens(text)
-                h = kgram_hashes(ids, k, salt)
-            if not len(h):
-                continue
-            self._collect(h, k, starts, ends, found)
+        found: dict[int, tuple[dict[int, float], set[int], list[tuple[str, int]]]] = {}
+        ids, names = code_ids(text)
+        self._collect(kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT), CODE_K, "code", found)
+        if self.index.has_text:
+            self._collect(kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT), TEXT_K, "text", found)
         # A fingerprint shared by d indexed files weighs 1/d: idioms spread over files, copies do not.
-        ranked = sorted(((f, len(hs), a, b) for f, (hs, covered, a, b) in found.items()
-                         if sum(hs.values()) >= self.min_matches and len(covered) >= self.min_covered),
-                        key=lambda m: (-m[1], m[0]))
+        kept = [(f, hs, places) for f, (hs, covered, places) in found.items()
+                if sum(hs.values()) >= self.min_matches and len(covered) >= self.min_covered]
+        if not kept:
+            return []
+        # Offsets are worked out only now: most prompts match nothing and never pay for them.
+        spans = {"code": code_spans(text)}
+        if any(kind == "text" for _, _, places in kept for kind, _ in places):
+            spans["text"] = text_spans(text)
+        ranked = []
+        for f, hs, places in kept:
+            starts = [spans[kind][0][pos] for kind, pos in places]
+            ends = [spans[kind][1][pos + (CODE_K if kind == "code" else TEXT_K) - 1] for kind, pos in places]
+            ranked.append((f, len(hs), min(starts), max(ends)))
+        ranked.sort(key=lambda m: (-m[1], m[0]))
         return ranked[:MAX_SOURCES]
 
-    def _collect(self, h: npt.NDArray[np.uint64], k: int, starts: list[int], ends: list[int],
-                 found: dict[int, tuple[dict[int, float], set[int], int, int]]) -> None:
+    def _collect(self, h: npt.NDArray[np.uint64], k: int, kind: str,
+                 found: dict[int, tuple[dict[int, float], set[int], list[tuple[str, int]]]]) -> None:
+        if not len(h):
+            return
         table, owners = self.index.lookup_hashes, self.index.lookup_files
         lo = np.searchsorted(table, h, side="left")
         hi = np.searchsorted(table, h, side="right")
         for pos in np.nonzero(hi > lo)[0].tolist():
-            a, b = starts[pos], ends[pos + k - 1]
             weight = 1.0 / (int(hi[pos]) - int(lo[pos]))
             for fid in owners[int(lo[pos]):int(hi[pos])].tolist():
-                hs, covered, s, e = found.get(fid) or ({}, set(), a, b)
+                hs, covered, places = found.get(fid) or ({}, set(), [])
                 hs[int(h[pos])] = weight
-                covered.update(range(pos, pos + k))
-                found[fid] = (hs, covered, min(s, a), max(e, b))
+                # Code and word positions are apart: words count negative.
+                covered.update(range(pos, pos + k) if kind == "code" else range(-pos - k, -pos))
+                places.append((kind, pos))
+                found[fid] = (hs, covered, places)
 
     def scan(self, doc: Document) -> list[Finding]:
         out = []

@@ -69,15 +69,6 @@ def _name(tok: str) -> int:
     return _id("n:" + tok) if (c.isalpha() or c in "_$") and tok not in KEYWORDS else 0
 
 
-def code_ids(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """(normalised token ids, identifier name ids) of a source file (index side: no offsets)."""
-    toks = _TOKEN.findall(_strip(text))
-    ids = np.fromiter((_id("S" if t == "\x01" else _norm_code_token(t)) for t in toks), dtype=np.uint64,
-                      count=len(toks))
-    names = np.fromiter((_name(t) for t in toks), dtype=np.uint64, count=len(toks))
-    return ids, names
-
-
 _CODE: dict[str, tuple[int, int]] = {}  # raw token -> (normalised id, name id): prompts repeat their tokens
 
 
@@ -90,16 +81,19 @@ def _code(tok: str) -> tuple[int, int]:
     return got
 
 
-def code_tokens(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], list[int], list[int]]:
-    """(token ids, name ids, starts, ends) of a prompt, offsets in `text`."""
-    stripped = _strip(text)
-    spans = [m.span() for m in _TOKEN.finditer(stripped)]
-    pairs = [_code(stripped[a:b]) for a, b in spans]
+def code_ids(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """(normalised token ids, identifier name ids) of code; token i is the i-th match of code_spans."""
+    pairs = [_code(t) for t in _TOKEN.findall(_strip(text))]
     ids = np.fromiter((p[0] for p in pairs), dtype=np.uint64, count=len(pairs))
     names = np.fromiter((p[1] for p in pairs), dtype=np.uint64, count=len(pairs))
-    starts = [a for a, _ in spans]
-    ends = [b if stripped[a] != "\x01" else _string_end(stripped, a) for a, b in spans]
-    return ids, names, starts, ends
+    return ids, names
+
+
+def code_spans(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offset in `text` of each token of code_ids (computed only when a prompt matched)."""
+    stripped = _strip(text)
+    spans = [m.span() for m in _TOKEN.finditer(stripped)]
+    return [a for a, _ in spans], [b if stripped[a] != "\x01" else _string_end(stripped, a) for a, b in spans]
 
 
 def _string_end(stripped: str, start: int) -> int:
@@ -116,9 +110,9 @@ def _fold(word: str) -> str:
 
 
 def text_ids(text: str) -> npt.NDArray[np.uint64]:
-    """Folded word ids of a document (index side)."""
+    """Folded word ids of a document or prompt."""
     words = _WORD.findall(text)
-    return np.fromiter((_id(_fold(w)) for w in words), dtype=np.uint64, count=len(words))
+    return np.fromiter((_word(w) for w in words), dtype=np.uint64, count=len(words))
 
 
 _WORDS: dict[str, int] = {}
@@ -133,8 +127,7 @@ def _word(w: str) -> int:
     return got
 
 
-def text_tokens(text: str) -> tuple[npt.NDArray[np.uint64], list[int], list[int]]:
-    """Folded word ids of a prompt with their offsets."""
+def text_spans(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offset of each word of text_ids."""
     spans = [m.span() for m in _WORD.finditer(text)]
-    ids = np.fromiter((_word(text[a:b]) for a, b in spans), dtype=np.uint64, count=len(spans))
-    return ids, [a for a, _ in spans], [b for _, b in spans]
+    return [a for a, _ in spans], [b for _, b in spans]
