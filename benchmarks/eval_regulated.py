@@ -105,6 +105,20 @@ def evaluate(docs: list[dict[str, object]], predict: Callable[[str], list[Span]]
     }
 
 
+def throughput(predict: Callable[[str], object], docs: list[dict[str, object]], passes: int) -> dict[str, float]:
+    """KB/s over the whole corpus, best of `passes` (wall clock and CPU time of this thread): the machine is shared."""
+    texts = [str(d["text"]) for d in docs]
+    kb = sum(len(t) for t in texts) / 1024
+    best_wall = best_cpu = float("inf")
+    for _ in range(passes):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        for t in texts:
+            predict(t)
+        best_wall = min(best_wall, time.perf_counter() - t0)
+        best_cpu = min(best_cpu, time.thread_time() - c0)
+    return {"kb_per_s": round(kb / best_wall, 1), "cpu_kb_per_s": round(kb / best_cpu, 1), "passes": passes}
+
+
 def french_prompts(docs: list[dict[str, object]], size: int = 4096) -> list[str]:
     """4 KB French prompts: French documents (with and without personal data) concatenated in corpus order."""
     fr = [str(d["text"]) for d in docs if d["lang"] == "fr"]
@@ -187,6 +201,9 @@ def main() -> int:
                                             "kb": round(sum(len(str(d["text"])) for d in docs) / 1024, 1)}}
     report["gardefou"] = evaluate(docs, ours(with_names), scored)
     report["gardefou_no_names"] = evaluate(docs, ours(without_names), scored - NAME_TYPES)
+    passes = 2 if args.quick else 5
+    report["gardefou"].update(throughput(ours(with_names), docs, passes))  # type: ignore[attr-defined]
+    report["gardefou_no_names"].update(throughput(ours(without_names), docs, passes))  # type: ignore[attr-defined]
     prompts = french_prompts(docs)
     repeat = 2 if args.quick else 5
     typical = typical_prompts(docs)
@@ -218,6 +235,7 @@ def main() -> int:
 
         presidio("Bonjour Sophie Martin.")
         report["presidio"] = evaluate(docs, presidio, scored)
+        report["presidio"].update(throughput(presidio, docs, 2))  # type: ignore[attr-defined]
         report["latency_4kb_fr"]["presidio"] = latency(presidio, prompts, 1)  # type: ignore[index]
         report["latency_4kb_fr_typical"]["presidio"] = latency(presidio, typical, 1)  # type: ignore[index]
     print_report(report)
@@ -242,7 +260,7 @@ def print_report(r: dict[str, object]) -> None:
 
         print(f"{t:22s} {fmt(o):>22s}   {fmt(p):>22s}")
     for key in ("kb_per_s", "cpu_kb_per_s"):
-        label = "wall clock" if key == "kb_per_s" else "CPU time"
+        label = "best pass, wall clock" if key == "kb_per_s" else "best pass, CPU time"
         print(f"\nthroughput over the corpus ({label}): Garde-fou {ours[key]} KB/s with names, "  # type: ignore[index]
               f"{r['gardefou_no_names'][key]} KB/s without"  # type: ignore[index]
               + (f"; Presidio {pres[key]} KB/s" if pres else ""))  # type: ignore[index]
