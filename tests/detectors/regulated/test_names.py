@@ -10,7 +10,7 @@ import pytest
 
 from detectors.engine import Engine
 from detectors.names import NamesStage
-from detectors.nlp import Entity, NerModel
+from detectors.nlp import Entity, NerModel, shared_model
 from detectors.normalize import normalize
 from detectors.stage import Document
 
@@ -68,15 +68,22 @@ def test_lone_first_name_is_low_unless_named_in_full(names_engine: Engine) -> No
 
 
 class CountingModel(NerModel):
-    """The real model, counting the texts it is asked to read."""
+    """The real, process-wide model, counting the texts it is asked to read."""
 
     def __init__(self) -> None:
         super().__init__()
+        self.inner = shared_model()
         self.texts: list[str] = []
+
+    def ensure_loaded(self) -> None:
+        self.inner.ensure_loaded()
+
+    def supports(self, language: str) -> bool:
+        return self.inner.supports(language)
 
     def entities(self, text: str, language: str) -> list[Entity]:
         self.texts.append(text)
-        return super().entities(text, language)
+        return self.inner.entities(text, language)
 
 
 @pytest.fixture(scope="module")
