@@ -86,7 +86,14 @@ def bench_fingerprints(n_pos: int, n_neg: int, tmp: Path) -> dict[str, object]:
         t = time.perf_counter()
         stage.matches(p)
         lat.append((time.perf_counter() - t) * 1000)
+    lat_other = []
+    for _, ex in neg[:100]:
+        p = (("Bonjour, peux-tu relire ce code ? " * 4 + "\n" + ex + "\n") * 8)[:4096]
+        t = time.perf_counter()
+        stage.matches(p)
+        lat_other.append((time.perf_counter() - t) * 1000)
     return {
+        "lookup_ms_4kb_other_code_median": round(statistics.median(lat_other), 2),
         "indexed_files": stats.files, "indexed_mb": round(mb, 1), "build_s": round(build_s, 1),
         "incremental_rebuild_s": round(rebuild_s, 2), "rebuild_reused": stats2.reused,
         "index_bytes": size, "index_mb_per_source_mb": round(size / 1e6 / mb, 3), "fingerprints": len(index.hashes),
