@@ -1,4 +1,4 @@
-"""Validators for French identifiers: NIR, SIREN, SIRET, VAT number, ID card, postcode, phone."""
+"""Validators for French identifiers: NIR, SIREN, SIRET, VAT number, RIB, ID card, postcode, phone."""
 
 from __future__ import annotations
 
@@ -82,6 +82,22 @@ def vat(value: str) -> bool:
         return False
     s = v[4:]
     return (siren_ok(s) or s == LA_POSTE_SIREN) and int(v[2:4]) == vat_key(s)
+
+
+# Letters in a RIB account number count as digits: A,J=1 B,K,S=2 C,L,T=3 ... I,R,Z=9.
+_RIB_LETTERS = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "12345678912345678923456789")
+
+
+@validator("fr_rib")
+def rib(value: str) -> bool:
+    """Bank (5), branch (5), account (11, letters allowed), key = 97 - ((89 bank + 15 branch + 3 account) mod 97)."""
+    v = compact(value)
+    if len(v) != 23 or not v[:10].isdigit() or not v[21:].isdigit() or not v[10:21].isalnum():
+        return False
+    account = v[10:21].translate(_RIB_LETTERS)
+    if int(v[:5]) == 0 or len(set(v[:21])) < 4:
+        return False
+    return 97 - (89 * int(v[:5]) + 15 * int(v[5:10]) + 3 * int(account)) % 97 == int(v[21:])
 
 
 @validator("fr_id_card")

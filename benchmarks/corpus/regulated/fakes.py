@@ -189,3 +189,9 @@ def fr_passport(rng: random.Random) -> str:
 def fr_id_card_old(rng: random.Random) -> str:
     return f"{rng.randint(94, 99):02d}{rng.randint(1, 12):02d}{rng.choice(['750', '692', '130', '2A0', '330'])}" \
            f"{_digits(rng, 5)}"
+
+
+def fr_rib(rng: random.Random) -> str:
+    bank, branch, account = _digits(rng, 5), _digits(rng, 5), _digits(rng, 11)
+    key = 97 - (89 * int(bank) + 15 * int(branch) + 3 * int(account)) % 97
+    return f"{bank} {branch} {account} {key:02d}"

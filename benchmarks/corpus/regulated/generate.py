@@ -99,7 +99,7 @@ FR_TEMPLATES = [
     "Facture {order} du {date}\nÉmetteur : {company} SAS, SIRET {siret}, TVA intracommunautaire {fr_vat}\n"
     "Client : {person}, {address}\nMontant TTC : {amount}\nRèglement par virement : IBAN {iban} BIC {bic}",
     "Rédige une relance pour la facture {order} ({amount}) adressée à {company}, société immatriculée au RCS "
-    "sous le numéro {siren}. Interlocuteur : Mme {surname}, téléphone {phone}.",
+    "sous le numéro {siren}. Interlocuteur : Mme {surname}, téléphone {phone}. Paiement sur le RIB {fr_rib}.",
     # support tickets
     "Ticket #{order_digits} – Bonjour, je m'appelle {person} et je n'arrive plus à me connecter depuis "
     "l'adresse IP {ip}. Mon identifiant est {email}. Pouvez-vous me rappeler au {phone} ? Merci d'avance.",
@@ -205,6 +205,7 @@ def render(template: str, rng: random.Random, lang: str) -> tuple[str, list[dict
         "fr_vat": (lambda: fakes.fr_vat(rng), "fr_vat"),
         "fr_id_card": (lambda: fakes.fr_id_card_old(rng), "fr_id_card"),
         "fr_passport": (lambda: fakes.fr_passport(rng), "fr_passport"),
+        "fr_rib": (lambda: fakes.fr_rib(rng), "fr_rib"),
         "ip": (lambda: fakes.public_ipv4(rng), "ip_address"),
         "es_dni": (lambda: fakes.es_dni(rng), "es_dni"),
         "es_nie": (lambda: fakes.es_nie(rng), "es_nie"),

@@ -32,6 +32,7 @@ FOUND = [
     ("virement sur DE61400297875347787680", "iban", "DE61400297875347787680"),
     ("GB IBAN GB82 WEST 1234 5698 7654 32 ok", "iban", "GB82 WEST 1234 5698 7654 32"),
     ("CB 4486 6283 6016 1056 exp 04/27", "payment_card", "4486 6283 6016 1056"),
+    ("RIB 52601 81590 83016613186 06 (Banque Populaire)", "fr_rib", "52601 81590 83016613186 06"),
     ("Amex 3729-836957-93189", "payment_card", "3729-836957-93189"),
     ("mail: camille.durand@orange.fr", "email", "camille.durand@orange.fr"),
     ("IP 82.202.38.59 bloquée", "ip_address", "82.202.38.59"),
@@ -68,6 +69,7 @@ NOT_FOUND = [
     "git sha 9fceb02d0ae598e95dc970b74767f19372d61af8",
     "Contact: support@example.com",
     "Lot 830 911 418 livré",
+    "Suivi 52601 81590 83016613186 07",
     "Temps de réponse : 12:30:45.123456",
     "phone-like timestamp 06 12 34 56 78 90 12",
 ]

@@ -27,10 +27,11 @@ GENERATED = [
     ("uk_nino", "uk_nino"),
     ("us_ssn", "us_ssn"),
     ("ip_address", "public_ipv4"),
+    ("fr_rib", "fr_rib"),
 ]
 
 # Check-digit validators: changing the last character must break them.
-CHECKSUMMED = {"fr_nir", "fr_siren", "fr_siret", "fr_vat", "iban", "payment_card", "es_dni", "es_nie",
+CHECKSUMMED = {"fr_rib", "fr_nir", "fr_siren", "fr_siret", "fr_vat", "iban", "payment_card", "es_dni", "es_nie",
                "it_fiscal_code", "be_national_number", "de_tax_id", "de_id_card"}
 
 
