@@ -77,16 +77,16 @@ def line_score(line: str) -> float | None:
         return -3.0  # a paragraph or a log record on one line; even minified code never comes six to a prompt
     sym = sum(s.count(c) for c in _SYMBOLS)
     density = sym / n
-    if sym == 0 and n > 30 and s[-1] not in _CLOSERS:
-        # A long line without a single code symbol is a sentence, unless it opens with an SQL/COBOL/ABAP keyword.
+    if _COMMENT.match(s):
+        # Comments are written in prose, yet belong to the code around them: weak, never breaking a block.
+        return COMMENT
+    if density < 0.02 and n > 30 and s[-1] not in _CLOSERS and s[-1] != ":":
+        # A long line with at most a stray symbol is a sentence, unless it opens with an SQL/COBOL/ABAP keyword.
         head = s.split(None, 1)[0]
         if head not in _KEYWORDS and not head.isupper() and s.count(" ") >= 5:
             return -2.5
     if _LOG.match(s):
         return -3.0
-    if _COMMENT.match(s):
-        # Comments are written in prose, yet belong to the code around them: weak, never breaking a block.
-        return COMMENT
     score = 0.0
     last = s[-1]
     if last in _CLOSERS:
