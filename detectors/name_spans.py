@@ -75,6 +75,19 @@ def full_name_at(text: str, pos: int) -> int:
     return end if end > t.end() else pos
 
 
+_UPPER_WORD = regex.compile(r"\p{Lu}{2,}(?:-\p{Lu}{2,})?$")
+
+
+def uppercase_surname_before(text: str, start: int) -> int:
+    """Start of an UPPERCASE surname written before the first name ("DUPONT Marie"), or `start` if none."""
+    if start < 3 or text[start - 1] != " ":
+        return start
+    m = _UPPER_WORD.search(text, max(0, start - 32), start - 1)
+    if m is None or m.end() != start - 1 or len(m.group()) < 3 or m.group().lower() in NOT_NAMES:
+        return start
+    return m.start() if m.start() == 0 or not text[m.start() - 1].isalnum() else start
+
+
 def skip_separators(text: str, pos: int) -> int:
     """First position after spaces, a colon, a comma or one line break (between "Nom :" and the name)."""
     while pos < len(text) and text[pos] in " :,\n" and text[pos:pos + 2] != "\n\n":

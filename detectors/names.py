@@ -16,6 +16,7 @@ from detectors.name_spans import (
     overlaps_any,
     skip_separators,
     trim_name,
+    uppercase_surname_before,
     windows,
     worth_ner,
 )
@@ -113,7 +114,11 @@ class NamesStage:
             if overlaps_any(c.start, c.end, blocked):
                 continue
             end = name_end(text, c.end)
-            if end > c.end:
+            surname_first = uppercase_surname_before(text, c.start)
+            if surname_first < c.start and end == c.end and not overlaps_any(surname_first, c.start, blocked):
+                found.append(_Person(surname_first, c.end, Confidence.MEDIUM, "UPPERCASE surname before a first name"))
+                full_names.add(text[c.start:c.end])
+            elif end > c.end:
                 sure = honorific_before(text, c.start) or _near(context, c.start, c.end, self.settings.context_distance)
                 found.append(_Person(c.start, end, Confidence.HIGH if sure else Confidence.MEDIUM,
                                      "first name from the gazetteer followed by a surname"))

@@ -31,6 +31,7 @@ def persons(engine: Engine, text: str, minimum: int = 2) -> list[str]:
         ("Please call Jessica Hall about the renewal.", "Jessica Hall"),
         ("Dear Mr. Thornton, thank you for your order.", "Thornton"),
         ("Nom : Dylan Brabouton\nTéléphone : inconnu", "Dylan Brabouton"),
+        ("Liste des présents : DUPONT Marie, KERBRAT Julien.", "DUPONT Marie"),
     ],
 )
 def test_person_found(names_engine: Engine, text: str, name: str) -> None:
@@ -51,6 +52,10 @@ def test_person_found(names_engine: Engine, text: str, name: str) -> None:
 )
 def test_noise_is_not_a_person(names_engine: Engine, text: str) -> None:
     assert persons(names_engine, text, minimum=1) == []
+
+
+def test_acronym_is_not_an_uppercase_surname(names_engine: Engine) -> None:
+    assert persons(names_engine, "Selon le RGPD Marie doit répondre.", minimum=1) == ["Marie"]
 
 
 def test_email_is_never_part_of_a_person(names_engine: Engine) -> None:
