@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 from pathlib import Path
@@ -109,6 +110,15 @@ async def _run(args: argparse.Namespace) -> int:
 
     from proxy.addons import default_addons
 
+    # mitmproxy's termlog prints our log lines: drop the CLI's stderr handler (lines twice) and show info.
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    root.setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    for noisy in ("asyncio", "hpack", "urllib3", "httpx"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not args.verbose:  # a line per connection would log every host users visit, AI or not
+        logging.getLogger("mitmproxy.proxy.server").setLevel(logging.WARNING)
     opts = options.Options()
     master = DumpMaster(opts, with_termlog=True, with_dumper=False)  # no dumper: flows would print URLs
     addons = default_addons()
