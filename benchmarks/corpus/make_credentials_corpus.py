@@ -488,10 +488,32 @@ def code_password(b: Builder) -> None:
     b.labels.extend(b2.labels)
 
 
+def variants(b: Builder) -> None:
+    """Less common ways people paste a secret: CLI flags, other auth schemes, prose in both languages."""
+    t, fam, v = rng.choice([
+        ("headers = {{'Authorization': 'Token {v}'}}\nrequests.get(url, headers=headers) -> 401", "bearer", rs(HEX, 40)),
+        ("redis-cli -h cache.prod.local -p 6380 -a {v} --tls ping\nIt hangs, why?", "redis", rs(AN, 24)),
+        ("mysql -h 10.0.3.12 -u root -p{v} boutique < schema.sql\nERROR 1045 (28000)", "password", password().replace("'", "")),
+        ("aws configure set aws_secret_access_key {v} --profile prod", "aws", rs(B64, 40)),
+        ("Ma clé API : {v} — elle marche sur Postman mais pas dans mon script.", "generic_secret", rs(AN, 32)),
+        ("le token d'accès du partenaire est {v}, il expire en mars", "generic_secret", rs(AN, 40)),
+        ("My API key is {v}, can you write the fetch call?", "generic_secret", rs(AN, 32)),
+        ("Voici le mot de passe du compte de service pour la prod : {v}", "password", password()),
+        ("```python\nbot = commands.Bot(command_prefix='!')\nbot.run('{v}')\n```", "discord", KINDS["discord_bot"][1]()),
+        ("kubectl create secret generic api --from-literal=API_TOKEN={v}", "generic_secret", rs(AN, 36)),
+    ])
+    t = t.replace("{{", "\x00").replace("}}", "\x01")
+    b2 = Builder()
+    fill(b2, t, {"v": (v, fam)})
+    for part in b2.parts:
+        b.add(part.replace("\x00", "{").replace("\x01", "}"))
+    b.labels.extend(b2.labels)
+
+
 POSITIVE: list[tuple[Callable[[Builder], None], int]] = [
     (env_file, 45), (python_client, 40), (curl_bearer, 30), (stack_trace, 30), (docker_compose, 20), (k8s_secret, 18),
     (terraform, 15), (ci_config, 20), (chat_message, 35), (password_prose, 28), (config_password, 25), (private_key, 12),
-    (gcp_sa, 5), (azure_conn, 6), (misc_url, 18), (webhooks, 12), (lookalike, 10), (code_password, 30),
+    (gcp_sa, 5), (azure_conn, 6), (misc_url, 18), (webhooks, 12), (lookalike, 10), (code_password, 30), (variants, 40),
 ]
 
 # ------------------------------------------------------------------ hard negatives
