@@ -120,11 +120,14 @@ def bench_edm(rows: int, tmp: Path) -> dict[str, object]:
     index.save(out, tmp / "edm.key")
     stage = EdmStage(EdmIndex.load(out))
     rng = random.Random(5)
-    filler = "Merci de préparer le courrier de relance pour les factures impayées du trimestre. "
+    corpus = ROOT / "benchmarks" / "corpus" / "source_code" / "samples.jsonl"
+    prose = [json.loads(line)["text"] for line in corpus.open(encoding="utf-8")]
+    prose = [t for t in prose if len(t) > 400]
     lat, found = [], 0
     for _ in range(200):
         r = data[rng.randrange(rows)]
-        text = (filler * 20)[:3900] + f" {r[2]} {r[3]}"
+        filler = "\n".join(rng.sample(prose, 12))[:3900]  # varied 4 KB prompts: prose, code, logs of the corpus
+        text = filler + f" {r[2]} {r[3]}"
         t = time.perf_counter()
         fs = stage.scan(Document(normalize(text)))
         lat.append((time.perf_counter() - t) * 1000)
