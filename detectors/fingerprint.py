@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -14,6 +16,17 @@ from detectors.winnow import kgram_hashes
 MIN_MATCHES = 2.5  # weight of shared fingerprints (each 1/files holding it) before a file counts as a source
 MIN_COVERED = 30  # prompt tokens inside shared k-grams: idioms share a few short stretches, copies share lines
 MAX_SOURCES = 5  # files reported per prompt, best first
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """What one token stream of the prompt shares with one indexed file."""
+
+    weight: float  # sum over distinct shared fingerprints of 1 / files holding it
+    distinct: int
+    covered: int  # prompt tokens inside shared k-grams
+    first: int  # first and last prompt token position of a shared k-gram
+    last: int
 
 
 class FingerprintStage:
@@ -29,44 +42,57 @@ class FingerprintStage:
 
     def matches(self, text: str) -> list[tuple[int, int, int, int]]:
         """(file id, distinct fingerprints shared, start, end of the matching stretch in `text`), best first."""
-        found: dict[int, tuple[dict[int, float], set[int], list[tuple[str, int]]]] = {}
         ids, names = code_ids(text)
-        self._collect(kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT), CODE_K, "code", found)
-        if self.index.has_text:
-            self._collect(kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT), TEXT_K, "text", found)
-        # A fingerprint shared by d indexed files weighs 1/d: idioms spread over files, copies do not.
-        kept = [(f, hs, places) for f, (hs, covered, places) in found.items()
-                if sum(hs.values()) >= self.min_matches and len(covered) >= self.min_covered]
+        code = self._collect(kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT), CODE_K)
+        words = self._collect(kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT), TEXT_K) if self.index.has_text else {}
+        kept = []
+        for f in code.keys() | words.keys():
+            hits = [x for x in (code.get(f), words.get(f)) if x is not None]
+            # A fingerprint shared by d indexed files weighs 1/d: idioms spread over files, copies do not.
+            if sum(x.weight for x in hits) >= self.min_matches and sum(x.covered for x in hits) >= self.min_covered:
+                kept.append(f)
         if not kept:
             return []
         # Offsets are worked out only now: most prompts match nothing and never pay for them.
-        spans = {"code": code_spans(text)}
-        if any(kind == "text" for _, _, places in kept for kind, _ in places):
-            spans["text"] = text_spans(text)
+        cs = code_spans(text) if any(f in code for f in kept) else ([], [])
+        ws = text_spans(text) if any(f in words for f in kept) else ([], [])
         ranked = []
-        for f, hs, places in kept:
-            starts = [spans[kind][0][pos] for kind, pos in places]
-            ends = [spans[kind][1][pos + (CODE_K if kind == "code" else TEXT_K) - 1] for kind, pos in places]
-            ranked.append((f, len(hs), min(starts), max(ends)))
+        for f in kept:
+            starts, ends, count = [], [], 0
+            for hit, (st, en), k in ((code.get(f), cs, CODE_K), (words.get(f), ws, TEXT_K)):
+                if hit is not None:
+                    starts.append(st[hit.first])
+                    ends.append(en[hit.last + k - 1])
+                    count += hit.distinct
+            ranked.append((f, count, min(starts), max(ends)))
         ranked.sort(key=lambda m: (-m[1], m[0]))
         return ranked[:MAX_SOURCES]
 
-    def _collect(self, h: npt.NDArray[np.uint64], k: int, kind: str,
-                 found: dict[int, tuple[dict[int, float], set[int], list[tuple[str, int]]]]) -> None:
+    def _collect(self, h: npt.NDArray[np.uint64], k: int) -> dict[int, _Hit]:
+        """Per indexed file, what the k-gram hashes `h` of one token stream share with it (vectorised)."""
         if not len(h):
-            return
+            return {}
         table, owners = self.index.lookup_hashes, self.index.lookup_files
         lo = np.searchsorted(table, h, side="left")
         hi = np.searchsorted(table, h, side="right")
-        for pos in np.nonzero(hi > lo)[0].tolist():
-            weight = 1.0 / (int(hi[pos]) - int(lo[pos]))
-            for fid in owners[int(lo[pos]):int(hi[pos])].tolist():
-                hs, covered, places = found.get(fid) or ({}, set(), [])
-                hs[int(h[pos])] = weight
-                # Code and word positions are apart: words count negative.
-                covered.update(range(pos, pos + k) if kind == "code" else range(-pos - k, -pos))
-                places.append((kind, pos))
-                found[fid] = (hs, covered, places)
+        m = np.nonzero(hi > lo)[0]
+        if not len(m):
+            return {}
+        cnt = (hi - lo)[m]
+        # One row per (prompt position, indexed file holding that hash).
+        rows = np.repeat(lo[m] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
+        fids = owners[rows].astype(np.int64)
+        qpos = np.repeat(m, cnt)
+        weight = np.repeat(1.0 / cnt, cnt)
+        order = np.lexsort((qpos, fids))
+        fids, qpos, weight, hq = fids[order], qpos[order], weight[order], h[qpos[order]]
+        out: dict[int, _Hit] = {}
+        for grp in np.split(np.arange(len(fids)), np.flatnonzero(np.diff(fids)) + 1):
+            p = qpos[grp]
+            _, first = np.unique(hq[grp], return_index=True)
+            covered = int(np.minimum(np.diff(p), k).sum()) + k  # tokens inside the union of the shared k-grams
+            out[int(fids[grp[0]])] = _Hit(float(weight[grp][first].sum()), len(first), covered, int(p[0]), int(p[-1]))
+        return out
 
     def scan(self, doc: Document) -> list[Finding]:
         out = []
