@@ -9,6 +9,7 @@ from collections.abc import Callable
 Validator = Callable[[str], bool]
 
 _REGISTRY: dict[str, Validator] = {}
+_discovered = False
 
 
 def validator(name: str) -> Callable[[Validator], Validator]:
@@ -24,13 +25,17 @@ def validator(name: str) -> Callable[[Validator], Validator]:
 
 
 def _discover() -> None:
+    """Import every validator module once; importing one module directly must not hide the others."""
+    global _discovered
+    if _discovered:
+        return
     for mod in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{mod.name}")
+    _discovered = True
 
 
 def get(name: str) -> Validator:
-    if not _REGISTRY:
-        _discover()
+    _discover()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -38,6 +43,5 @@ def get(name: str) -> Validator:
 
 
 def names() -> list[str]:
-    if not _REGISTRY:
-        _discover()
+    _discover()
     return sorted(_REGISTRY)

@@ -145,3 +145,12 @@ def test_max_width(pattern: str, width: int) -> None:
 def test_scan_never_crashes_on_odd_text(engine: Engine) -> None:
     for text in ["", "\x00" * 10, "\udcff\ud800", "\U0010ffff" * 100, "é" * 10_000, "a" * 1_000_000]:
         engine.findings(text)
+
+
+def test_validator_discovery_survives_a_direct_import() -> None:
+    import subprocess
+    import sys
+
+    code = "import detectors.validators.checksums\nfrom detectors import validators\nvalidators.get('jwt')\n"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    assert r.returncode == 0, r.stderr.decode()
