@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("GARDEFOU_CACHE_DIR", str(ROOT / ".cache" / "gardefou"))
 
+from detectors.names import NamesSettings, NamesStage  # noqa: E402
 from detectors.nlp import make_offline  # noqa: E402
 from detectors.pipeline import EngineConfig, build_engine  # noqa: E402
 
@@ -208,6 +209,11 @@ def main() -> int:
     for stage in with_names.stages:  # load the NER model before timing
         if hasattr(stage, "warm_up"):
             stage.warm_up()
+    # Names from the cheap candidates only (gazetteer, honorifics, context words): NER budget 0.
+    heuristic_names = build_engine(EngineConfig(names=True, categories=("regulated_data",)))
+    for stage in heuristic_names.stages:
+        if isinstance(stage, NamesStage):
+            stage.settings = NamesSettings(ner_budget=0)
 
     def ours(engine: object) -> Callable[[str], list[Span]]:
         def predict(text: str) -> list[Span]:
@@ -219,17 +225,21 @@ def main() -> int:
                                             "kb": round(sum(len(str(d["text"])) for d in docs) / 1024, 1)}}
     report["gardefou"] = evaluate(docs, ours(with_names), scored)
     report["gardefou_no_names"] = evaluate(docs, ours(without_names), scored - NAME_TYPES)
+    report["gardefou_names_no_ner"] = evaluate(docs, ours(heuristic_names), scored)
     systems: dict[str, Callable[[str], object]] = {"gardefou": ours(with_names),
+                                                   "gardefou_names_no_ner": ours(heuristic_names),
                                                    "gardefou_no_names": ours(without_names)}
     prompts = french_prompts(docs)
     repeat = 2 if args.quick else 5
     typical = typical_prompts(docs)
     report["latency_4kb_fr"] = {
         "gardefou_names": latency(with_names.scan, prompts, repeat),
+        "gardefou_names_no_ner": latency(heuristic_names.scan, prompts, repeat),
         "gardefou_no_names": latency(without_names.scan, prompts, repeat * 4),
     }
     report["latency_4kb_fr_typical"] = {
         "gardefou_names": latency(with_names.scan, typical, repeat),
+        "gardefou_names_no_ner": latency(heuristic_names.scan, typical, repeat),
         "gardefou_no_names": latency(without_names.scan, typical, repeat * 4),
     }
     report["stage_p50_ms"] = {
@@ -279,9 +289,12 @@ def print_report(r: dict[str, object]) -> None:
             return "-" if not m else f"{m['precision']:.2f}/{m['recall']:.2f}/{m['f1']:.2f}"
 
         print(f"{t:22s} {fmt(o):>22s}   {fmt(p):>22s}")
+    h = r["gardefou_names_no_ner"]
+    print(f"\nnames without NER (budget 0): person F1 {h['names']['f1']}, overall F1 {h['overall']['f1']}")  # type: ignore[index]
     for key in ("kb_per_s", "cpu_kb_per_s"):
         label = "taking turns per document, best pass, wall clock" if key == "kb_per_s" else "same, CPU time"
         print(f"\nthroughput over the corpus ({label}): Garde-fou {ours[key]} KB/s with names, "  # type: ignore[index]
+              f"{h[key]} KB/s with names without NER, "  # type: ignore[index]
               f"{r['gardefou_no_names'][key]} KB/s without"  # type: ignore[index]
               + (f"; Presidio {pres[key]} KB/s" if pres else ""))  # type: ignore[index]
     for key, label in (("latency_4kb_fr", "dense (5+ records)"), ("latency_4kb_fr_typical", "typical (one record)")):
