@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -116,6 +117,9 @@ class Enforce:
                 log.error("gardefou: reload failed (%s), the previous policy stays in force", type(e).__name__)
                 continue
             self.runtime = fresh
+            del current
+            gc.collect()  # one pause per reload, then the new engine stays out of the cyclic GC (see cli.py)
+            gc.freeze()
             log.warning("gardefou: reloaded policy %s (version %s)", fresh.policy.source, fresh.policy.version)
 
     async def request(self, flow: http.HTTPFlow) -> None:
