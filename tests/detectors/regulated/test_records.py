@@ -67,3 +67,15 @@ def test_name_and_one_identifier_make_a_record(names_engine: Engine) -> None:
     text = f"Mme Lefèvre est joignable au {PHONE}."
     (record,) = _records(names_engine, text)
     assert record.attribute("types") == "person,phone"
+
+
+@pytest.mark.parametrize(
+    ("names", "records", "tail"),
+    [(True, True, ["names", "records"]), (False, True, ["records"]), (True, False, ["names"]), (False, False, [])],
+)
+def test_regulated_stages_come_last_in_order(names: bool, records: bool, tail: list[str]) -> None:
+    from detectors.pipeline import EngineConfig, _later_stages
+
+    stages = [s.name for s in _later_stages(EngineConfig(names=names, records=records))]
+    regulated = [s for s in stages if s in ("names", "records")]
+    assert regulated == tail and stages[len(stages) - len(tail):] == tail
