@@ -47,7 +47,7 @@ def regex_flags(rule: Rule) -> int:
 
 
 def hyperscan_flags(rule: Rule, prefilter: bool) -> int:
-    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY
+    flags = hyperscan.HS_FLAG_ALLOWEMPTY
     if rule.case_insensitive:
         flags |= hyperscan.HS_FLAG_CASELESS
     if _is_unicode(rule):
@@ -234,17 +234,37 @@ class RulePass:
             self._local.scratch = s
         return s
 
-    def fired(self, text: str) -> dict[int, int]:
-        """Rule index -> UTF-8 byte offset where its first match ends."""
-        hits: dict[int, int] = {}
+    def fired(self, text: str) -> dict[int, list[int]]:
+        """Rule index -> UTF-8 byte offsets where its matches end, in order."""
+        hits: dict[int, list[int]] = {}
         if not self._compiled or not text:
             return hits
 
         def on_match(rule_id: int, _from: int, to: int, _flags: int, _ctx: object) -> None:
-            hits.setdefault(rule_id, to)
+            ends = hits.get(rule_id)
+            if ends is None:
+                hits[rule_id] = [to]
+            elif ends[-1] != to:
+                ends.append(to)
 
         self._db.scan(text.encode("utf-8"), match_event_handler=on_match, scratch=self._scratch())
         return hits
+
+    @staticmethod
+    def windows(ends: list[int], width: int, size: int) -> list[tuple[int, int]]:
+        """Merged [start, end) character windows that hold every match ending at one of `ends`.
+
+        A match is at most `width` long, so it starts no earlier than its end minus `width`; a few characters
+        past the last end let boundary assertions see the real next character.
+        """
+        out: list[tuple[int, int]] = []
+        for e in ends:
+            lo, hi = max(0, e - width - 1), min(size, e + 8)
+            if out and lo <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], hi))
+            else:
+                out.append((lo, hi))
+        return out
 
     def scan(self, doc: Document) -> list[Finding]:
         text = doc.norm.text
@@ -254,23 +274,30 @@ class RulePass:
         to_char = _ByteToChar(text)
         lowered: str | None = None
         out: list[Finding] = []
-        for idx, first_end in sorted(hits.items()):
+        size = len(text)
+        for idx, ends in sorted(hits.items()):
             c = self._compiled[idx]
-            end_char = to_char(first_end)
-            pos = 0 if c.width >= _UNBOUNDED else max(0, end_char - c.width - 1)
-            for m in c.rx.finditer(text, pos):
-                gs, ge = m.span(1)
-                if gs < 0:
-                    continue
-                if not c.rule.emit:
-                    a, b = doc.norm.to_original(gs, ge)
-                    doc.candidates.setdefault(c.rule.id, []).append(Candidate(c.rule.id, a, b))
-                    continue
-                if lowered is None and c.rule.keywords:
-                    lowered = text.lower()
-                finding = self._confirm(c, text, lowered, gs, ge, doc)
-                if finding is not None:
-                    out.append(finding)
+            if c.width >= _UNBOUNDED:
+                spans = [(0, size)]
+            else:
+                # Regex only where Hyperscan saw a match end, not over the rest of the text.
+                spans = self.windows([to_char(e) for e in ends], c.width, size)
+            seen_end = -1
+            for lo, hi in spans:
+                for m in c.rx.finditer(text, lo, hi):
+                    gs, ge = m.span(1)
+                    if gs < 0 or m.start() < seen_end:
+                        continue
+                    seen_end = m.end()
+                    if not c.rule.emit:
+                        a, b = doc.norm.to_original(gs, ge)
+                        doc.candidates.setdefault(c.rule.id, []).append(Candidate(c.rule.id, a, b))
+                        continue
+                    if lowered is None and c.rule.keywords:
+                        lowered = text.lower()
+                    finding = self._confirm(c, text, lowered, gs, ge, doc)
+                    if finding is not None:
+                        out.append(finding)
         return out
 
     def _confirm(self, c: _Compiled, text: str, lowered: str | None, gs: int, ge: int, doc: Document) -> Finding | None:

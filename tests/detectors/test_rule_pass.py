@@ -154,3 +154,24 @@ def test_validator_discovery_survives_a_direct_import() -> None:
     code = "import detectors.validators.checksums\nfrom detectors import validators\nvalidators.get('jwt')\n"
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
     assert r.returncode == 0, r.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("ends", "width", "size", "expected"),
+    [
+        ([10], 5, 100, [(4, 18)]),
+        ([10, 12, 40], 5, 100, [(4, 20), (34, 48)]),
+        ([3], 10, 6, [(0, 6)]),
+        ([], 5, 10, []),
+    ],
+)
+def test_confirm_windows_cover_each_match_and_merge(ends: list[int], width: int, size: int,
+                                                    expected: list[tuple[int, int]]) -> None:
+    assert RulePass.windows(ends, width, size) == expected
+
+
+def test_matches_far_apart_in_a_long_text_are_all_found() -> None:
+    filler = "lorem ipsum " * 5000
+    text = f"tok_a1b2c3d4 {filler} tok_e5f6g7h8 {filler} tok_i9j0k1l2"
+    found = [v for _, v, _ in scan([make_rule(filters=())], text)]
+    assert found == ["tok_a1b2c3d4", "tok_e5f6g7h8", "tok_i9j0k1l2"]
