@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -46,17 +47,19 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
                 break
         if not dominated:
             kept.append(f)
-    # A span reported by a more confident rule that lies inside a weaker, wider one wins too.
+    # A span reported by a more confident rule that lies inside a weaker, wider one wins too. `kept` is sorted
+    # by start, so only the findings starting inside f are looked at (no quadratic pass on hostile input).
+    starts = [k.start for k in kept]
     out: list[Finding] = []
     for f in kept:
+        lo, hi = bisect_left(starts, f.start), bisect_left(starts, f.end)
         if any(
             o is not f
             and o.category == f.category
-            and f.start <= o.start
             and o.end <= f.end
             and (o.start, o.end) != (f.start, f.end)
             and o.confidence > f.confidence
-            for o in kept
+            for o in kept[lo:hi]
         ):
             continue
         out.append(f)

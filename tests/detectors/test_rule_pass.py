@@ -175,3 +175,22 @@ def test_matches_far_apart_in_a_long_text_are_all_found() -> None:
     text = f"tok_a1b2c3d4 {filler} tok_e5f6g7h8 {filler} tok_i9j0k1l2"
     found = [v for _, v, _ in scan([make_rule(filters=())], text)]
     assert found == ["tok_a1b2c3d4", "tok_e5f6g7h8", "tok_i9j0k1l2"]
+
+
+def test_overlap_resolution_keeps_the_confident_specific_finding() -> None:
+    from detectors.engine import resolve_overlaps
+    from detectors.finding import Finding
+
+    wide = Finding("credentials", "password", "credentials.password.assignment", 0, 40, Confidence.MEDIUM)
+    inner = Finding("credentials", "stripe_key", "credentials.stripe.secret_key", 10, 40, Confidence.HIGH)
+    same_span_weaker = Finding("credentials", "secret", "credentials.secret.assignment", 10, 40, Confidence.LOW)
+    other_category = Finding("regulated_data", "email", "regulated_data.contact.email", 12, 30, Confidence.HIGH)
+    assert resolve_overlaps([wide, inner, same_span_weaker, other_category]) == [inner, other_category]
+
+
+def test_overlap_resolution_scales_to_many_findings() -> None:
+    from detectors.engine import resolve_overlaps
+    from detectors.finding import Finding
+
+    many = [Finding("regulated_data", "email", "r.e.x", i * 30, i * 30 + 20, Confidence.HIGH) for i in range(50_000)]
+    assert len(resolve_overlaps(many)) == 50_000
