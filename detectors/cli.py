@@ -43,6 +43,8 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--category", action="append", choices=CATEGORIES, help="only these categories (repeatable)")
     p.add_argument("--names", action="store_true", help="also detect person names, places, organisations (NER)")
     p.add_argument("--no-cache", action="store_true", help="do not read or write the compiled database cache")
+    p.add_argument("--edm-index", type=Path, help="exact-data-match index built by `gardefou index edm`")
+    p.add_argument("--fingerprint-index", type=Path, help="fingerprint index built by `gardefou index fingerprints`")
 
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
@@ -51,6 +53,8 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
         cache_dir=None if args.no_cache else default_cache_dir(),
         categories=tuple(args.category) if args.category else None,
         names=bool(getattr(args, "names", False)),
+        edm_index=getattr(args, "edm_index", None),
+        fingerprint_index=getattr(args, "fingerprint_index", None),
     )
     return build_engine(config)
 

@@ -120,3 +120,9 @@ def test_rules_check_reports_failing_examples(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert "example not reported" in err and "negative example reported (must fail)" in err
     assert "2 problem(s)" in r.stdout.decode()
+
+
+def test_scan_with_a_missing_index_names_the_file(tmp_path: Path) -> None:
+    r = gardefou("scan", "--edm-index", str(tmp_path / "nope.npz"), "-", stdin=b"hello")
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "nope.npz" in err and "Traceback" not in err
