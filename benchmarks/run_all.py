@@ -16,9 +16,9 @@ RESULTS = HERE / "results"
 SCRIPTS = (
     ("bench_engine.py", ["--short"], []),
     ("eval_credentials.py", [], []),
-    ("eval_regulated.py", ["--short"], []),
-    ("eval_source_code.py", ["--short"], []),
-    ("bench_ip.py", ["--short"], []),
+    ("eval_regulated.py", ["--quick"], []),
+    ("eval_source_code.py", [], []),
+    ("bench_ip.py", ["--quick"], []),
     ("bench_proxy.py", ["--short"], []),
 )
 
