@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import time
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+import brotli
+import zstandard
 from mitmproxy.net import encoding
 
 from detectors.engine import Engine
@@ -46,6 +49,8 @@ def decode_body(raw: bytes, content_encoding: str, limit: int) -> bytes:
     enc = content_encoding.strip().lower()
     if enc in ("gzip", "x-gzip", "deflate"):
         return _inflate(raw, enc, limit)
+    if enc in ("br", "zstd"):
+        return _bounded(raw, enc, limit)
     if enc and enc != "identity":
         try:
             body = encoding.decode(raw, content_encoding)
@@ -66,6 +71,27 @@ def _inflate(raw: bytes, enc: str, limit: int) -> bytes:
     try:
         body = d.decompress(raw, limit + 1)
     except zlib.error as e:
+        raise InspectError("undecodable_body", f"cannot decode Content-Encoding {enc!r}") from e
+    if len(body) > limit:
+        raise InspectError("too_large", f"decoded body over the limit of {limit} bytes")
+    return body
+
+
+def _bounded(raw: bytes, enc: str, limit: int) -> bytes:
+    """Brotli/zstd with a bound on the output, like gzip: 80 bytes of brotli can expand to 50 MB."""
+    try:
+        if enc == "br":
+            d = brotli.Decompressor()
+            body: bytes = d.process(raw, output_buffer_limit=limit + 1)
+            while len(body) <= limit and not d.is_finished() and not d.can_accept_more_data():
+                more: bytes = d.process(b"", output_buffer_limit=limit + 1 - len(body))
+                if not more:  # no progress: a truncated stream, not a reason to spin
+                    break
+                body += more
+        else:
+            reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw), read_across_frames=True)
+            body = reader.read(limit + 1)
+    except (brotli.error, zstandard.ZstdError) as e:
         raise InspectError("undecodable_body", f"cannot decode Content-Encoding {enc!r}") from e
     if len(body) > limit:
         raise InspectError("too_large", f"decoded body over the limit of {limit} bytes")
