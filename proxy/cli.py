@@ -106,7 +106,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 async def _run(args: argparse.Namespace) -> int:
     import signal
 
-    from mitmproxy import exceptions, options
+    from mitmproxy import exceptions, hooks, options
     from mitmproxy.tools.dump import DumpMaster
 
     from proxy.addons import default_addons
@@ -127,11 +127,19 @@ async def _run(args: argparse.Namespace) -> int:
         from proxy.addons.testupstream import TestUpstream
 
         addons.append(TestUpstream())
-    master.addons.add(*addons)  # type: ignore[no-untyped-call]
     try:
-        opts.set(*option_specs(args, set(opts.keys())))  # type: ignore[no-untyped-call]
+        # Deferred, like mitmdump: each value applies as its addon declares the option, so addons configure
+        # once with the real values (no engine built on default paths first, then rebuilt).
+        opts.set(*option_specs(args, {"gardefou_admin_port"}), defer=True)  # type: ignore[no-untyped-call]
+        master.addons.add(*addons)  # type: ignore[no-untyped-call]
+        # Deferred values are applied while each addon registers, before it is in the chain, so it never saw
+        # them: one configure with every option, as mitmdump's own addons get at construction.
+        master.addons.trigger(hooks.ConfigureHook(set(opts.keys())))  # type: ignore[no-untyped-call]
     except exceptions.OptionsError as e:
         print(f"gardefou: {e}", file=sys.stderr)
+        return 1
+    if opts.deferred:  # a --set name no addon declared: a typo, say so rather than ignore it
+        print(f"gardefou: unknown option(s): {', '.join(sorted(opts.deferred))}", file=sys.stderr)
         return 1
     # The engine, rules and models are millions of long-lived objects: keep them out of the cyclic GC, whose
     # full passes over them cost a fifth of the throughput (benchmarks/bench_proxy.py).
