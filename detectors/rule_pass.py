@@ -9,6 +9,7 @@ import os
 import re
 import threading
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,23 +152,9 @@ class RulePass:
 
     def _compile_modes(self) -> list[bool]:
         """Which rules Hyperscan can only approximate (prefilter); every rule it cannot compile is a problem."""
-        prefilter: list[bool] = []
-        problems: list[ConfigProblem] = []
-        for rule in self.rules:
-            # Compiling each pattern alone is slow on big rule sets: only the suspicious ones are tried here,
-            # the others are proven by the database compile below (and tried alone only if that fails).
-            if not _NEEDS_PROBE.search(rule.pattern):
-                prefilter.append(False)
-                continue
-            ok, how = hyperscan_compiles(rule)
-            prefilter.append(how == "prefilter")
-            if not ok:
-                file, _, line = rule.source.rpartition(":")
-                problems.append(
-                    ConfigProblem(file, int(line or 0), f"does not compile in Hyperscan: {how}", rule.id, "pattern")
-                )
-        if problems:
-            raise ConfigError(problems)
+        # Compiling each pattern alone is slow on big rule sets: only the suspicious ones are tried first, the
+        # others are proven by the database compile below (and tried alone only if that fails).
+        prefilter = self._probe(lambda rule: bool(_NEEDS_PROBE.search(rule.pattern)))
         try:
             self._compile(
                 [_hs_pattern(r) for r in self.rules],
@@ -176,8 +163,16 @@ class RulePass:
             return prefilter
         except hyperscan.error:
             pass
-        prefilter = []
+        return self._probe(lambda rule: True)
+
+    def _probe(self, wanted: Callable[[Rule], bool]) -> list[bool]:
+        """Compile the `wanted` rules alone: prefilter or not for each rule; all failures raised at once."""
+        prefilter: list[bool] = []
+        problems: list[ConfigProblem] = []
         for rule in self.rules:
+            if not wanted(rule):
+                prefilter.append(False)
+                continue
             ok, how = hyperscan_compiles(rule)
             prefilter.append(how == "prefilter")
             if not ok:
