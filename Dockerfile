@@ -24,6 +24,7 @@ RUN groupadd --system --gid 10001 gardefou \
 COPY --from=build /opt/gardefou /opt/gardefou
 COPY --from=build /src/rules /app/rules
 ENV PATH=/opt/gardefou/bin:$PATH \
+    GARDEFOU_RULES_DIR=/app/rules \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1
 WORKDIR /app

@@ -205,7 +205,10 @@ def _reports(engine: Engine, rule: Rule, text: str) -> bool:
 
 
 def cmd_rules_check(args: argparse.Namespace) -> int:
-    rules, problems = check_rules(args.rules_dir, None if args.no_cache else default_cache_dir())
+    try:
+        rules, problems = check_rules(args.rules_dir, None if args.no_cache else default_cache_dir())
+    except ConfigError as e:
+        return _fail_config(e)
     for p in problems:
         print(p, file=sys.stderr)
     examples = sum(len(r.examples) + len(r.negative_examples) for r in rules)

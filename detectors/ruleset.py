@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,8 @@ from detectors.finding import CATEGORIES, Confidence
 from detectors.rule import NegativeExample, Rule
 from detectors.yamlsource import LineDict, load_yaml
 
-RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+# The shipped rules, policy and catalogue: beside the packages in a checkout, elsewhere in an image.
+RULES_DIR = Path(os.environ.get("GARDEFOU_RULES_DIR") or Path(__file__).resolve().parent.parent / "rules")
 
 _ID = regex.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z0-9][a-z0-9_]*){1,4}$")
 _TYPE = regex.compile(r"^[a-z][a-z0-9_]*$")
@@ -48,7 +50,9 @@ NON_RULE_FILES = {"policy.yaml"}
 
 
 def rule_files(root: Path = RULES_DIR) -> list[Path]:
-    """Every rule file under root, in a stable order."""
+    """Every rule file under root, in a stable order; a missing directory is a configuration error."""
+    if not root.is_dir():
+        raise ConfigError([ConfigProblem(str(root), 0, "rules directory not found (set GARDEFOU_RULES_DIR?)")])
     out = []
     for p in sorted(root.rglob("*.yaml")):
         rel = p.relative_to(root)

@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from detectors.errors import ConfigError, ConfigProblem
+from detectors.ruleset import RULES_DIR
 from detectors.yamlsource import LineDict, LineList, line_of, load_yaml
 from proxy.adapters import ADAPTER_NAMES
 
 STATUSES = ("sanctioned", "tolerated", "unsanctioned")
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "rules" / "services"
+DEFAULT_DIR = RULES_DIR / "services"
 
 _FIELDS = {"id", "name", "vendor", "hosts", "adapter", "status", "notes"}
 _ID = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")

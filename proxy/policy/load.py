@@ -10,6 +10,7 @@ from typing import Any
 
 from detectors.errors import ConfigError, ConfigProblem
 from detectors.finding import CATEGORIES, Confidence
+from detectors.ruleset import RULES_DIR
 from detectors.yamlsource import LineDict, LineList, line_of, load_yaml
 from proxy.policy.model import (
     ACTIONS,
@@ -25,7 +26,7 @@ from proxy.policy.model import (
     ServicePolicy,
 )
 
-SHIPPED_POLICY = Path(__file__).resolve().parent.parent.parent / "rules" / "policy.yaml"
+SHIPPED_POLICY = RULES_DIR / "policy.yaml"
 
 _TOP = {"version", "fail_mode", "limits", "app_status", "services", "groups", "rules", "allowlist",
         "dictionaries", "indexes"}

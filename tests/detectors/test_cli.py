@@ -126,3 +126,11 @@ def test_scan_with_a_missing_index_names_the_file(tmp_path: Path) -> None:
     r = gardefou("scan", "--edm-index", str(tmp_path / "nope.npz"), "-", stdin=b"hello")
     err = r.stderr.decode()
     assert r.returncode == 2 and "nope.npz" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [["rules", "check"], ["rules", "list"], ["scan", "-"]])
+def test_missing_rules_dir_is_a_clear_error(tmp_path: Path, args: list[str]) -> None:
+    r = gardefou(*args, "--rules-dir", str(tmp_path / "missing")) if args[0] == "rules" else gardefou(
+        "scan", "--rules-dir", str(tmp_path / "missing"), "-")
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "rules directory not found" in err and "Traceback" not in err
