@@ -94,29 +94,43 @@ class _Compiled:
 
 
 class _ByteToChar:
-    """Converts UTF-8 byte offsets of a text to code point offsets, in O(log n) per lookup."""
+    """Converts UTF-8 byte offsets of a text to code point offsets.
 
-    def __init__(self, text: str) -> None:
-        self.byte_pos: list[int] = []
+    A few lookups decode the prefix in C; past that a table of the non-ASCII characters is built once and
+    each lookup is a bisection. ASCII text is the identity.
+    """
+
+    _DIRECT = 8  # lookups answered by decoding before the table pays for itself
+
+    def __init__(self, text: str, data: bytes) -> None:
+        self.text = text
+        self.data = data
+        self.identity = len(text) == len(data)
+        self.calls = 0
+        self.byte_pos: list[int] | None = None
         self.extra: list[int] = []
-        if text.isascii():
-            return
-        extra = 0
-        byte = 0
-        last = 0
-        for m in regex.finditer(r"[^\x00-\x7f]", text):
+
+    def _table(self) -> list[int]:
+        byte_pos: list[int] = []
+        extra = byte = last = 0
+        for m in regex.finditer(r"[^\x00-\x7f]", self.text):
             i = m.start()
-            byte += i - last
             n = len(m.group().encode("utf-8", "surrogatepass"))
+            byte += i - last + n
             extra += n - 1
-            byte += n
             last = i + 1
-            self.byte_pos.append(byte)  # byte offset just after this character
+            byte_pos.append(byte)  # byte offset just after this character
             self.extra.append(extra)
+        return byte_pos
 
     def __call__(self, b: int) -> int:
-        if not self.byte_pos:
+        if self.identity:
             return b
+        self.calls += 1
+        if self.byte_pos is None:
+            if self.calls <= self._DIRECT:
+                return len(self.data[:b].decode("utf-8", "ignore"))
+            self.byte_pos = self._table()
         k = bisect_right(self.byte_pos, b) - 1
         return b - (self.extra[k] if k >= 0 else 0)
 
@@ -229,8 +243,8 @@ class RulePass:
             self._local.scratch = s
         return s
 
-    def fired(self, text: str) -> dict[int, list[int]]:
-        """Rule index -> UTF-8 byte offsets where its matches end, in order."""
+    def fired(self, text: str, data: bytes | None = None) -> dict[int, list[int]]:
+        """Rule index -> UTF-8 byte offsets where its matches end, in order (`data`: the text already encoded)."""
         hits: dict[int, list[int]] = {}
         if not self._compiled or not text:
             return hits
@@ -242,7 +256,8 @@ class RulePass:
             elif ends[-1] != to:
                 ends.append(to)
 
-        self._db.scan(text.encode("utf-8"), match_event_handler=on_match, scratch=self._scratch())
+        self._db.scan(data if data is not None else text.encode("utf-8"), match_event_handler=on_match,
+                      scratch=self._scratch())
         return hits
 
     @staticmethod
@@ -263,10 +278,11 @@ class RulePass:
 
     def scan(self, doc: Document) -> list[Finding]:
         text = doc.norm.text
-        hits = self.fired(text)
+        data = text.encode("utf-8")
+        hits = self.fired(text, data)
         if not hits:
             return []
-        to_char = _ByteToChar(text)
+        to_char = _ByteToChar(text, data)
         lowered: str | None = None
         out: list[Finding] = []
         size = len(text)

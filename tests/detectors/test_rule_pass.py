@@ -194,3 +194,15 @@ def test_overlap_resolution_scales_to_many_findings() -> None:
 
     many = [Finding("regulated_data", "email", "r.e.x", i * 30, i * 30 + 20, Confidence.HIGH) for i in range(50_000)]
     assert len(resolve_overlaps(many)) == 50_000
+
+
+@pytest.mark.parametrize("lookups", [1, 5, 40])
+def test_byte_to_char_offsets_direct_and_tabled(lookups: int) -> None:
+    from detectors.rule_pass import _ByteToChar
+
+    text = "é€😀ab\n" * 50 + "z"
+    data = text.encode("utf-8")
+    bounds = [len(text[:i].encode("utf-8")) for i in range(len(text) + 1)]
+    convert = _ByteToChar(text, data)
+    for i in range(0, len(bounds), max(1, len(bounds) // lookups)):
+        assert convert(bounds[i]) == i
