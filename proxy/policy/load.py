@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,23 @@ class _Checker:
             self.problem(line_of(node, line), "must be a mapping", field)
             return None
         return node
+
+    def entries(self, data: LineDict, section: str, known: set[str],
+                reserved: Mapping[str, str] | None = None) -> Iterator[tuple[str, str, int, LineDict]]:
+        """(name, field path, line, mapping) of each entry of a named section; problems recorded, bad ones skipped."""
+        node = self.mapping(data.get(section), section, data.line_of(section))
+        if node is None:
+            return
+        for name, spec in node.items():
+            field = f"{section}.{name}"
+            if reserved and name in reserved:
+                self.problem(node.line_of(name), reserved[name], field)
+                continue
+            entry = self.mapping(spec, field, node.line_of(name))
+            if entry is None:
+                continue
+            self.unknown_keys(entry, known, field)
+            yield name, field, node.line_of(name), entry
 
     def unknown_keys(self, node: LineDict, known: set[str], field: str) -> None:
         for key in node:
@@ -178,14 +195,8 @@ def _app_status(c: _Checker, data: LineDict) -> tuple[tuple[str, str], ...]:
 
 
 def _services(c: _Checker, data: LineDict) -> tuple[tuple[str, ServicePolicy], ...]:
-    node = c.mapping(data.get("services"), "services", data.line_of("services"))
     out = []
-    for sid, spec in (node or {}).items():
-        field = f"services.{sid}"
-        s = c.mapping(spec, field, node.line_of(sid) if node else 0)
-        if s is None:
-            continue
-        c.unknown_keys(s, _SERVICE, field)
+    for sid, field, line, s in c.entries(data, "services", _SERVICE):
         status = c.choice(s, "status", ("", *APP_STATUSES[:3]), f"{field}.status", "") if "status" in s else ""
         fmode = c.choice(s, "fail_mode", FAIL_MODES, f"{field}.fail_mode", "") if "fail_mode" in s else ""
         headers: list[tuple[str, str]] = []
@@ -201,22 +212,14 @@ def _services(c: _Checker, data: LineDict) -> tuple[tuple[str, ServicePolicy], .
                           f"{field}.headers.{name}")
             else:
                 headers.append((name, str(value)))
-        out.append((str(sid), ServicePolicy(status, fmode, tuple(headers), node.line_of(sid) if node else 0)))
+        out.append((str(sid), ServicePolicy(status, fmode, tuple(headers), line)))
     return tuple(out)
 
 
 def _groups(c: _Checker, data: LineDict) -> tuple[Group, ...]:
-    node = c.mapping(data.get("groups"), "groups", data.line_of("groups"))
     out = []
-    for name, spec in (node or {}).items():
-        field = f"groups.{name}"
-        if name == "default":
-            c.problem(node.line_of(name) if node else 0, "'default' is the implicit group of everyone else", field)
-            continue
-        g = c.mapping(spec, field, node.line_of(name) if node else 0)
-        if g is None:
-            continue
-        c.unknown_keys(g, _GROUP, field)
+    reserved = {"default": "'default' is the implicit group of everyone else"}
+    for name, field, _line, g in c.entries(data, "groups", _GROUP, reserved):
         nets: list[Network] = []
         for n in c.strings(g, "networks", f"{field}.networks"):
             try:
@@ -299,14 +302,8 @@ def _allowlist(c: _Checker, data: LineDict) -> Allowlist:
 
 
 def _dictionaries(c: _Checker, data: LineDict) -> tuple[DictionarySpec, ...]:
-    node = c.mapping(data.get("dictionaries"), "dictionaries", data.line_of("dictionaries"))
     out = []
-    for name, spec in (node or {}).items():
-        field = f"dictionaries.{name}"
-        d = c.mapping(spec, field, node.line_of(name) if node else 0)
-        if d is None:
-            continue
-        c.unknown_keys(d, _DICT, field)
+    for name, field, _line, d in c.entries(data, "dictionaries", _DICT):
         category = c.choice(d, "category", CATEGORIES, f"{field}.category", "intellectual_property")
         confidence = c.choice(d, "confidence", ("low", "medium", "high"), f"{field}.confidence", "medium")
         terms = d.get("terms")
