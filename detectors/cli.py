@@ -100,15 +100,10 @@ def scan_human(engine: Engine, file: str) -> int:
         return 2
     text = decode_lossless(data, "stdin" if file == "-" else file)
     findings = engine.findings(text)
-    line_starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            line_starts.append(i + 1)
-    import bisect
-
     for f in findings:
-        line = bisect.bisect_right(line_starts, f.start)
-        col = f.start - line_starts[line - 1] + 1
+        # Line and column from C string searches, per finding: no pass over the whole text in Python.
+        line = text.count("\n", 0, f.start) + 1
+        col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
         print(f"{line}:{col}\t{f.category}\t{f.type}\t{f.confidence.label}\t{mask(text[f.start : f.end])}\t{f.rule}")
     print(f"{len(findings)} finding(s)", file=sys.stderr)
     return 1 if findings else 0
