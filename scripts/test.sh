@@ -8,10 +8,11 @@ export GARDEFOU_CACHE_DIR="${GARDEFOU_CACHE_DIR:-$PWD/.cache/gardefou}"
 echo "== ruff"; "$bin/ruff" check .
 echo "== mypy"; "$bin/mypy"
 echo "== rules check"; "$bin/gardefou" rules check
-echo "== pytest"; "$bin/python" -m pytest -q -p no:cacheprovider "$@"
-# Detector throughput and accuracy figures on every run (about a minute); `make bench` runs them all, longer.
+# Detector throughput and accuracy figures on every run (about a minute), before the tests so that the
+# test summary is the last thing CI prints; `make bench` runs them all, longer.
 if [ "$#" -eq 0 ]; then
   echo "== benchmarks (short)"
   "$bin/python" benchmarks/run_all.py --short --only bench_engine.py --only eval_credentials.py \
     --only eval_regulated.py --only eval_source_code.py
 fi
+echo "== pytest"; "$bin/python" -m pytest -q -p no:cacheprovider "$@"
