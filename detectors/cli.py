@@ -13,6 +13,7 @@ from detectors.errors import ConfigError, ConfigProblem
 from detectors.finding import CATEGORIES, mask
 from detectors.pipeline import EngineConfig, build_engine, default_cache_dir, load_config_rules
 from detectors.rule import Rule
+from detectors.rule_pass import prefilter_misses
 from detectors.ruleset import RULES_DIR, load_rule_file, rule_files
 
 
@@ -156,6 +157,7 @@ def check_rules(rules_dir: Path, cache_dir: Path | None) -> tuple[list[Rule], li
             file, _, line = r.source.rpartition(":")
             problems.append(ConfigProblem(file, int(line), f"duplicate id, first at {seen[r.id].source}", r.id, "id"))
         seen.setdefault(r.id, r)
+    broken: set[str] = set()
     try:
         engine = build_engine(
             EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir, names=True), rules=list(seen.values())
@@ -174,6 +176,12 @@ def check_rules(rules_dir: Path, cache_dir: Path | None) -> tuple[list[Rule], li
             return rules, problems
     for rule in seen.values():
         file, _, line = rule.source.rpartition(":")
+        if rule.prefilter and rule.id not in broken:
+            for text in (*rule.examples, *(n.text for n in rule.negative_examples)):
+                for a, b in prefilter_misses(rule, text):
+                    problems.append(ConfigProblem(
+                        file, int(line), f"prefilter does not fire inside the match {text[a:b]!r}", rule.id,
+                        "prefilter"))
         for ex in rule.examples:
             if not _reports(engine, rule, ex):
                 problems.append(ConfigProblem(file, int(line), f"example not reported: {ex!r}", rule.id, "examples"))

@@ -39,6 +39,9 @@ class Rule:
     case_insensitive: bool = False
     # A candidate rule feeds a later stage (names, records) and reports nothing by itself.
     emit: bool = True
+    # Hyperscan-only pattern that matches inside every match of `pattern`: a cheap factor for rules whose own
+    # pattern Hyperscan scans slowly (long repeats before a literal, Unicode classes); `regex` confirms around it.
+    prefilter: str | None = None
     source: str = ""  # "file:line" where the rule is defined
     tags: tuple[str, ...] = field(default=())
 

@@ -32,9 +32,18 @@ _UNBOUNDED = 1 << 30
 _NEEDS_PROBE = regex.compile(r"\(\?[=!<>]|\\[1-9]|\\[XKG]|[*+?}]\+|\(\?[|R0-9]")
 
 
+def _unicode_text(pattern: str) -> bool:
+    """Patterns with non-ASCII text or an explicit (?u) get Unicode semantics in both engines."""
+    return not pattern.isascii() or "(?u" in pattern or "\\p{" in pattern or "\\P{" in pattern
+
+
 def _is_unicode(rule: Rule) -> bool:
-    """Rules with non-ASCII text or an explicit (?u) get Unicode semantics in both engines."""
-    return not rule.pattern.isascii() or "(?u" in rule.pattern or "\\p{" in rule.pattern or "\\P{" in rule.pattern
+    return _unicode_text(rule.pattern)
+
+
+def _hs_source(rule: Rule) -> str:
+    """What Hyperscan compiles for a rule: its prefilter when it has one, else its pattern."""
+    return rule.prefilter or rule.pattern
 
 
 def regex_flags(rule: Rule) -> int:
@@ -51,7 +60,7 @@ def hyperscan_flags(rule: Rule, prefilter: bool) -> int:
     flags = hyperscan.HS_FLAG_ALLOWEMPTY
     if rule.case_insensitive:
         flags |= hyperscan.HS_FLAG_CASELESS
-    if _is_unicode(rule):
+    if _unicode_text(_hs_source(rule)):
         flags |= hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
     if prefilter:
         flags |= hyperscan.HS_FLAG_PREFILTER
@@ -60,7 +69,7 @@ def hyperscan_flags(rule: Rule, prefilter: bool) -> int:
 
 def _hs_pattern(rule: Rule) -> bytes:
     # Hyperscan has no inline (?u); the UTF8|UCP flags carry it.
-    return rule.pattern.replace("(?u)", "").encode("utf-8")
+    return _hs_source(rule).replace("(?u)", "").encode("utf-8")
 
 
 def max_width(pattern: str, flags: int) -> int:
@@ -90,7 +99,17 @@ class _Compiled:
     rule: Rule
     rx: regex.Pattern[str]
     width: int
+    # How far past a Hyperscan match end a match may reach: 0 for the rule's own pattern, `width` when a
+    # prefilter fires somewhere inside the match.
+    reach: int
     validate: validators.Validator | None
+
+    @classmethod
+    def of(cls, rule: Rule) -> _Compiled:
+        flags = regex_flags(rule)
+        width = max_width(rule.pattern, flags)
+        return cls(rule, regex.compile(rule.pattern, flags), width, width if rule.prefilter else 0,
+                   validators.get(rule.validator) if rule.validator else None)
 
 
 class _ByteToChar:
@@ -153,22 +172,14 @@ class RulePass:
             prefilter = self._compile_modes()
             self._db = self._compile(exprs, [hyperscan_flags(r, p) for r, p in zip(self.rules, prefilter, strict=True)])
             self._write_cache(cache_dir, key, prefilter)
-        self._compiled = [
-            _Compiled(
-                rule,
-                regex.compile(rule.pattern, regex_flags(rule)),
-                max_width(rule.pattern, regex_flags(rule)),
-                validators.get(rule.validator) if rule.validator else None,
-            )
-            for rule in self.rules
-        ]
+        self._compiled = [_Compiled.of(rule) for rule in self.rules]
         self._local = threading.local()
 
     def _compile_modes(self) -> list[bool]:
         """Which rules Hyperscan can only approximate (prefilter); every rule it cannot compile is a problem."""
         # Compiling each pattern alone is slow on big rule sets: only the suspicious ones are tried first, the
         # others are proven by the database compile below (and tried alone only if that fails).
-        prefilter = self._probe(lambda rule: bool(_NEEDS_PROBE.search(rule.pattern)))
+        prefilter = self._probe(lambda rule: bool(_NEEDS_PROBE.search(_hs_source(rule))))
         try:
             self._compile(
                 [_hs_pattern(r) for r in self.rules],
@@ -261,15 +272,15 @@ class RulePass:
         return hits
 
     @staticmethod
-    def windows(ends: list[int], width: int, size: int) -> list[tuple[int, int]]:
-        """Merged [start, end) character windows that hold every match ending at one of `ends`.
+    def windows(ends: list[int], width: int, size: int, reach: int = 0) -> list[tuple[int, int]]:
+        """Merged [start, end) character windows that hold every match ending at one of `ends` (plus `reach`).
 
         A match is at most `width` long, so it starts no earlier than its end minus `width`; a few characters
         past the last end let boundary assertions see the real next character.
         """
         out: list[tuple[int, int]] = []
         for e in ends:
-            lo, hi = max(0, e - width - 1), min(size, e + 8)
+            lo, hi = max(0, e - width - 1), min(size, e + reach + 8)
             if out and lo <= out[-1][1]:
                 out[-1] = (out[-1][0], max(out[-1][1], hi))
             else:
@@ -292,7 +303,7 @@ class RulePass:
                 spans = [(0, size)]
             else:
                 # Regex only where Hyperscan saw a match end, not over the rest of the text.
-                spans = self.windows([to_char(e) for e in ends], c.width, size)
+                spans = self.windows([to_char(e) for e in ends], c.width, size, c.reach)
             seen_end = -1
             for lo, hi in spans:
                 for m in c.rx.finditer(text, lo, hi):
@@ -339,3 +350,22 @@ class RulePass:
                     confidence = confidence.raised()
         a, b = doc.norm.to_original(gs, ge)
         return Finding(rule.category, rule.type, rule.id, a, b, confidence, tuple(why))
+
+
+def prefilter_misses(rule: Rule, text: str) -> list[tuple[int, int]]:
+    """Matches of a rule's pattern in `text` with no prefilter match ending inside them (empty: the contract holds)."""
+    if not rule.prefilter:
+        return []
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=[_hs_pattern(rule)], ids=[0], elements=1, flags=[hyperscan_flags(rule, False)])
+    data = text.encode("utf-8")
+    ends: list[int] = []
+    db.scan(data, match_event_handler=lambda _i, _f, to, _fl, _c: ends.append(to))
+    to_char = _ByteToChar(text, data)
+    chars = [to_char(e) for e in ends]
+    out = []
+    for m in regex.finditer(rule.pattern, text, regex_flags(rule)):
+        lo = bisect_right(chars, m.start())
+        if lo >= len(chars) or chars[lo] > m.end():
+            out.append(m.span())
+    return out

@@ -28,6 +28,7 @@ _KNOWN = {
     "category",
     "type",
     "pattern",
+    "prefilter",
     "confidence",
     "examples",
     "negative_examples",
@@ -112,6 +113,9 @@ def parse_rule(raw: LineDict, file: str, problems: list[ConfigProblem]) -> Rule 
                 bad("pattern", f"must have exactly one capture group (the sensitive value), has {compiled.groups}")
         except regex.error as e:
             bad("pattern", f"does not compile in regex: {e}")
+    prefilter = raw.get("prefilter")
+    if prefilter is not None and (not isinstance(prefilter, str) or not prefilter):
+        bad("prefilter", "must be a Hyperscan pattern that matches inside every match of `pattern`")
     try:
         confidence = Confidence.parse(str(raw.get("confidence", "medium")))
     except ValueError as e:
@@ -192,6 +196,7 @@ def parse_rule(raw: LineDict, file: str, problems: list[ConfigProblem]) -> Rule 
         filters=tuple(flt),
         case_insensitive=bool(ci),
         emit=bool(emit),
+        prefilter=prefilter if isinstance(prefilter, str) else None,
         source=f"{file}:{raw.line}",
         tags=tuple(tags or ()),
     )
@@ -250,6 +255,7 @@ def rules_digest(rules: Iterable[Rule]) -> str:
                 (
                     r.id,
                     r.pattern,
+                    r.prefilter,
                     r.case_insensitive,
                     r.validator,
                     r.filters,

@@ -122,6 +122,20 @@ def test_rules_check_reports_failing_examples(tmp_path: Path) -> None:
     assert "2 problem(s)" in r.stdout.decode()
 
 
+def test_rules_check_reports_a_prefilter_that_misses_a_match(tmp_path: Path) -> None:
+    (tmp_path / "r.yaml").write_text(
+        "rules:\n  - id: credentials.x.tok\n    name: X\n    category: credentials\n"
+        "    pattern: '\\b(xt_[a-z0-9]{8})\\b'\n    prefilter: 'xt_[0-9]{8}'\n"
+        "    examples: ['xt_12345678']\n"
+        "    negative_examples: [{text: 'token xt_q1w2e3r4 in a test', reason: not in the prefilter}]\n",
+        encoding="utf-8",
+    )
+    r = gardefou("rules", "check", "--rules-dir", str(tmp_path))
+    err = r.stderr.decode()
+    assert r.returncode == 1
+    assert "r.yaml:2: rule credentials.x.tok: field 'prefilter'" in err and "xt_q1w2e3r4" in err
+
+
 def test_scan_with_a_missing_index_names_the_file(tmp_path: Path) -> None:
     r = gardefou("scan", "--edm-index", str(tmp_path / "nope.npz"), "-", stdin=b"hello")
     err = r.stderr.decode()

@@ -11,7 +11,7 @@ from detectors.errors import ConfigError
 from detectors.finding import Confidence
 from detectors.normalize import normalize
 from detectors.rule import NegativeExample, Rule
-from detectors.rule_pass import RulePass, max_width
+from detectors.rule_pass import RulePass, max_width, prefilter_misses
 from detectors.stage import Document
 
 
@@ -206,3 +206,25 @@ def test_byte_to_char_offsets_direct_and_tabled(lookups: int) -> None:
     convert = _ByteToChar(text, data)
     for i in range(0, len(bounds), max(1, len(bounds) // lookups)):
         assert convert(bounds[i]) == i
+
+
+def test_prefilter_finds_matches_that_extend_past_it() -> None:
+    # Hyperscan sees only the "@"; the mailbox before it and the domain after it come from the regex confirm.
+    rule = make_rule("regulated_data.test.email", r"\b([a-z]{1,40}@[a-z]{1,40}\.fr)\b", prefilter=r"[a-z]@[a-z]")
+    text = "x " * 300 + "ecrire a jean@exemple.fr ou a marie@societe.fr " + "y " * 300
+    assert [v for _, v, _ in scan([rule], text)] == ["jean@exemple.fr", "marie@societe.fr"]
+
+
+def test_prefilter_changes_the_database_cache_key(tmp_path: Path) -> None:
+    plain = make_rule("regulated_data.test.email", r"\b([a-z]{1,40}@[a-z]{1,40}\.fr)\b")
+    RulePass([plain], tmp_path)
+    RulePass([make_rule(plain.id, plain.pattern, prefilter=r"[a-z]@[a-z]")], tmp_path)
+    assert len(list(tmp_path.glob("rules-*.hsdb"))) == 2
+
+
+def test_prefilter_misses_name_the_uncovered_matches() -> None:
+    good = make_rule("regulated_data.test.email", r"\b([a-z]{1,40}@[a-z]{1,40}\.fr)\b", prefilter=r"[a-z]@[a-z]")
+    bad = make_rule(good.id, good.pattern, prefilter=r"@[a-z]+\.com")
+    text = "jean@exemple.fr"
+    assert prefilter_misses(good, text) == []
+    assert prefilter_misses(bad, text) == [(0, len(text))]
