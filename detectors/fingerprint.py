@@ -8,10 +8,9 @@ import numpy as np
 import numpy.typing as npt
 
 from detectors.finding import Confidence, Finding
-from detectors.fingerprint_index import CODE_K, CODE_MIN_DISTINCT, CODE_SALT, TEXT_K, TEXT_SALT, FingerprintIndex
-from detectors.fingerprint_tokens import code_ids, code_spans, text_ids, text_spans
+from detectors.fingerprint_index import CODE_K, TEXT_K, FingerprintIndex, code_hashes, text_hashes
+from detectors.fingerprint_tokens import code_spans, text_spans
 from detectors.stage import Document
-from detectors.winnow import kgram_hashes
 
 MIN_MATCHES = 2.5  # weight of shared fingerprints (each 1/files holding it) before a file counts as a source
 MIN_COVERED = 30  # prompt tokens inside shared k-grams: idioms share a few short stretches, copies share lines
@@ -42,9 +41,8 @@ class FingerprintStage:
 
     def matches(self, text: str) -> list[tuple[int, int, int, int]]:
         """(file id, distinct fingerprints shared, start, end of the matching stretch in `text`), best first."""
-        ids, names = code_ids(text)
-        code = self._collect(kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT), CODE_K)
-        words = self._collect(kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT), TEXT_K) if self.index.has_text else {}
+        code = self._collect(code_hashes(text), CODE_K)
+        words = self._collect(text_hashes(text), TEXT_K) if self.index.has_text else {}
         kept = []
         for f in code.keys() | words.keys():
             hits = [x for x in (code.get(f), words.get(f)) if x is not None]

@@ -53,13 +53,23 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
+def code_hashes(text: str) -> npt.NDArray[np.uint64]:
+    """Hash of every k-gram of normalised code tokens, the same for indexed files and prompts."""
+    ids, names, values = code_ids(text)
+    return kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT, values)
+
+
+def text_hashes(text: str) -> npt.NDArray[np.uint64]:
+    """Hash of every k-gram of folded words."""
+    return kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT)
+
+
 def fingerprints(text: str, kind: str) -> npt.NDArray[np.uint64]:
     """The distinct winnowed fingerprints of one file's text."""
     if kind == "code":
-        ids, names = code_ids(text)
-        h = kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT)
+        h = code_hashes(text)
         return np.unique(h[winnow(h, CODE_W)])
-    h = kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT)
+    h = text_hashes(text)
     return np.unique(h[winnow(h, TEXT_W)])
 
 

@@ -17,15 +17,16 @@ _COMMENT_OR_STRING = regex.compile(
 )
 _TOKEN = regex.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
 _WORD = regex.compile(r"\w+")
+# Kept as themselves (the rest are names): Python's keywords and never-renamed builtins, and the reserved words
+# of other languages that Python code almost never uses as names. `func`, `map`, `select`, `default`, `case`...
+# are reserved somewhere but are everyday names elsewhere: as keywords, renaming them would break the match.
 KEYWORDS = frozenset(
     "False None True and as assert async await break class continue def del elif else except finally for from global"
-    " if import in is lambda nonlocal not or pass raise return try while with yield self cls print len range"
-    " abstract boolean byte case catch char const default do double enum extends final float goto implements"
-    " instanceof int interface long native new package private protected public short static super switch"
-    " synchronized this throw throws transient void volatile null true false var let function typeof undefined"
-    " export extern struct union unsigned signed sizeof typedef auto register inline template typename namespace"
-    " using virtual operator delete friend func go defer chan map select fallthrough type fn impl trait mut pub"
-    " use mod match loop where crate echo foreach elseif endif then fi done esac string bool".split()
+    " if import in is lambda nonlocal not or pass raise return try while with yield self cls print len range int"
+    " float bool str super abstract catch const extends implements instanceof native private protected public"
+    " static switch synchronized throw throws transient void volatile null true false let typeof undefined export"
+    " extern typedef unsigned typename virtual friend goto fallthrough defer chan impl trait mut pub crate foreach"
+    " elseif endif esac fi".split()
 )
 # Token strings to 64-bit ids; the vocabulary of normalised code is small, that of documents is bounded here.
 _IDS: dict[str, int] = {}
@@ -64,29 +65,32 @@ def _strip(text: str) -> str:
 
 
 def _name(tok: str) -> int:
-    """Id of an identifier's own name (0 for anything else): k-grams number names by first use, not by spelling."""
+    """Id of an identifier's own spelling (0 for anything else): k-grams number names by use, not by spelling."""
     c = tok[0]
     return _id("n:" + tok) if (c.isalpha() or c in "_$") and tok not in KEYWORDS else 0
 
 
-_CODE: dict[str, tuple[int, int]] = {}  # raw token -> (normalised id, name id): prompts repeat their tokens
+_CODE: dict[str, tuple[int, int, int]] = {}  # raw token -> (normalised, name, number value ids): prompts repeat
 
 
-def _code(tok: str) -> tuple[int, int]:
+def _code(tok: str) -> tuple[int, int, int]:
     got = _CODE.get(tok)
     if got is None:
         if len(_CODE) >= _MAX_IDS:
             _CODE.clear()
-        got = _CODE[tok] = (_id("S" if tok == "\x01" else _norm_code_token(tok)), _name(tok))
+        norm = "S" if tok == "\x01" else _norm_code_token(tok)
+        got = _CODE[tok] = (_id(norm), _name(tok), _id("v:" + tok.lower()) if norm == "N" else 0)
     return got
 
 
-def code_ids(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
-    """(normalised token ids, identifier name ids) of code; token i is the i-th match of code_spans."""
-    pairs = [_code(t) for t in _TOKEN.findall(_strip(text))]
-    ids = np.fromiter((p[0] for p in pairs), dtype=np.uint64, count=len(pairs))
-    names = np.fromiter((p[1] for p in pairs), dtype=np.uint64, count=len(pairs))
-    return ids, names
+def code_ids(text: str) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
+    """(normalised token ids, identifier name ids, number value ids) of code; token i is code_spans' i-th."""
+    triples = [_code(t) for t in _TOKEN.findall(_strip(text))]
+    if not triples:
+        empty = np.zeros(0, dtype=np.uint64)
+        return empty, empty, empty
+    cols = np.array(triples, dtype=np.uint64).T.copy()
+    return cols[0], cols[1], cols[2]
 
 
 def code_spans(text: str) -> tuple[list[int], list[int]]:
