@@ -8,7 +8,7 @@ import re
 import sysconfig
 from pathlib import Path
 
-from detectors.fingerprint_tokens import code_ids
+from detectors.fingerprint_tokens import code_tokens
 
 _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
 _BUILTINS = set(dir(__builtins__)) if isinstance(__builtins__, dict) is False else set(__builtins__)
@@ -57,7 +57,7 @@ def excerpt(path: Path, rng: random.Random, lo: int = 10, hi: int = 20) -> str |
             return None
         start = rng.randint(0, len(lines) - n)
         chunk = "\n".join(lines[start:start + n])
-        if sum(1 for line in lines[start:start + n] if line.strip()) >= lo and len(code_ids(chunk)[0]) >= 60:
+        if sum(1 for line in lines[start:start + n] if line.strip()) >= lo and len(code_tokens(chunk)[1]) >= 60:
             return chunk
     return None
 

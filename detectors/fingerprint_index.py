@@ -8,21 +8,24 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from detectors.fingerprint_tokens import code_ids, text_ids
+from detectors.fingerprint_tokens import code_ids, code_tokens, text_ids, text_words
 from detectors.index_file import FileStamp, IndexFileError, read_index, write_index
 from detectors.winnow import kgram_hashes, winnow
 
-FORMAT = "gardefou-fingerprints/1"
+FORMAT = "gardefou-fingerprints/2"  # 2: names hashed by distance to their previous use, number tables kept
 CODE_K, CODE_W = 15, 10  # tokens per k-gram, window: any shared run of 24+ normalised tokens is seen
-CODE_MIN_DISTINCT = 7  # distinct normalised tokens a code k-gram needs to count
+CODE_MIN_DISTINCT = 7  # distinct tokens (names by spelling) a code k-gram needs to count
+CODE_MIN_KINDS = 5  # distinct tokens once names are erased: fewer is a list of imports, assignments or words
 TEXT_K, TEXT_W = 8, 8  # words per k-gram, window: any shared run of 15+ words is seen
 CODE_SALT, TEXT_SALT = 0x5EED_C0DE, 0x5EED_7E47  # keep code and document hashes apart
 MAX_FILE_BYTES = 4_000_000
-MAX_SHARED_FILES = 10  # a fingerprint in more files is boilerplate (licence headers, idioms): never reported
+MAX_SHARED_FILES = 10  # a fingerprint in more files is boilerplate: it only names a source when nothing rarer does
+MAX_COMMON_FILES = 1000  # a fingerprint in more files than this is an idiom of the language: never looked up
 CODE_EXTENSIONS = frozenset(
     ".py .pyi .java .kt .kts .scala .js .mjs .cjs .jsx .ts .tsx .c .h .cc .cpp .cxx .hpp .hh .cs .go .rs .php"
     " .rb .swift .m .mm .sql .sh .bash .zsh .ps1 .psm1 .pl .pm .lua .r .cbl .cob .cpy .abap .vb .bas .groovy"
@@ -31,6 +34,10 @@ CODE_EXTENSIONS = frozenset(
 TEXT_EXTENSIONS = frozenset(".txt .md .rst .tex .adoc .org .html .htm .csv .tsv".split())
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".mypy_cache",
                         ".ruff_cache", ".pytest_cache", "dist", "build", ".idea", ".vscode"})
+
+
+def _empty(dtype: type[np.generic]) -> npt.NDArray[Any]:
+    return np.zeros(0, dtype=dtype)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,23 +60,23 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
-def code_hashes(text: str) -> npt.NDArray[np.uint64]:
-    """Hash of every k-gram of normalised code tokens, the same for indexed files and prompts."""
-    ids, names, values = code_ids(text)
-    return kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT, values)
+def code_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
+    """Hash of every k-gram of normalised code tokens (see code_tokens), the same for indexed files and prompts."""
+    ids, names, values = code_ids(tokens)
+    return kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT, values, CODE_MIN_KINDS)
 
 
-def text_hashes(text: str) -> npt.NDArray[np.uint64]:
-    """Hash of every k-gram of folded words."""
-    return kgram_hashes(text_ids(text), TEXT_K, TEXT_SALT)
+def text_hashes(words: list[str]) -> npt.NDArray[np.uint64]:
+    """Hash of every k-gram of folded words (see text_words)."""
+    return kgram_hashes(text_ids(words), TEXT_K, TEXT_SALT)
 
 
 def fingerprints(text: str, kind: str) -> npt.NDArray[np.uint64]:
     """The distinct winnowed fingerprints of one file's text."""
     if kind == "code":
-        h = code_hashes(text)
+        h = code_hashes(code_tokens(text)[1])
         return np.unique(h[winnow(h, CODE_W)])
-    h = text_hashes(text)
+    h = text_hashes(text_words(text))
     return np.unique(h[winnow(h, TEXT_W)])
 
 
@@ -109,17 +116,40 @@ class FingerprintIndex:
     file_ids: npt.NDArray[np.uint32]
     path: Path | None = None
     stamp: FileStamp | None = None
-    # Lookup view without boilerplate fingerprints, derived at load.
-    lookup_hashes: npt.NDArray[np.uint64] = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
-    lookup_files: npt.NDArray[np.uint32] = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
+    # Lookup views derived at load: (hash, file) rows of the rare fingerprints; the boilerplate ones (held by
+    # more than MAX_SHARED_FILES files) as hash -> group of files, since they come in families of identical sets.
+    lookup_hashes: npt.NDArray[np.uint64] = field(default_factory=lambda: _empty(np.uint64))
+    lookup_files: npt.NDArray[np.uint32] = field(default_factory=lambda: _empty(np.uint32))
+    common_hashes: npt.NDArray[np.uint64] = field(default_factory=lambda: _empty(np.uint64))
+    common_groups: npt.NDArray[np.int64] = field(default_factory=lambda: _empty(np.int64))
+    group_starts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(1, dtype=np.int64))
+    group_files: npt.NDArray[np.uint32] = field(default_factory=lambda: _empty(np.uint32))
 
     def __post_init__(self) -> None:
-        if len(self.hashes):
-            values, first, counts = np.unique(self.hashes, return_index=True, return_counts=True)
-            rare = np.repeat(counts <= MAX_SHARED_FILES, counts)
-            self.lookup_hashes = self.hashes[rare]
-            self.lookup_files = self.file_ids[rare]
-            del values, first
+        if not len(self.hashes):
+            return
+        bounds = np.flatnonzero(np.diff(self.hashes)) + 1  # hashes are sorted: one run per distinct fingerprint
+        starts = np.concatenate(([0], bounds))
+        counts = np.diff(np.append(starts, len(self.hashes)))
+        rare = np.repeat(counts <= MAX_SHARED_FILES, counts)
+        self.lookup_hashes = self.hashes[rare]
+        self.lookup_files = self.file_ids[rare]
+        common = (counts > MAX_SHARED_FILES) & (counts <= MAX_COMMON_FILES)
+        if not common.any():
+            return
+        c_starts, c_counts = starts[common], counts[common]
+        files = self.file_ids[np.repeat(common, counts)]
+        # A holder set's signature: the wrapping sum of one random word per file (collisions: ~2**-64).
+        word = np.random.default_rng(0).integers(0, 2**63, size=len(self.files), dtype=np.uint64)
+        offsets = np.cumsum(c_counts) - c_counts
+        with np.errstate(over="ignore"):
+            sig = np.add.reduceat(word[files], offsets) * np.uint64(0x9E3779B97F4A7C15) + c_counts.astype(np.uint64)
+        _, first, groups = np.unique(sig, return_index=True, return_inverse=True)
+        self.common_hashes = self.hashes[c_starts]
+        self.common_groups = groups.astype(np.int64).ravel()
+        sizes = c_counts[first]
+        self.group_starts = np.concatenate(([0], np.cumsum(sizes)))
+        self.group_files = files[np.repeat(offsets[first] - self.group_starts[:-1], sizes) + np.arange(sizes.sum())]
 
     @property
     def has_text(self) -> bool:

@@ -10,6 +10,9 @@ DULL = np.uint64(0xFFFFFFFFFFFFFFFF)  # the hash given to repetitive k-grams: ne
 MAX_K = 63
 _BACK = np.arange(1, MAX_K + 2, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)  # [0]: a new name; [d]: d back
 _LITERAL_SALT = 0xD6E8FEB86659FD93  # k-grams hashed with their number values live apart from structural ones
+_OFFSETS = np.arange(MAX_K + 1)
+with np.errstate(over="ignore"):
+    _POWERS = np.cumprod(np.concatenate(([np.uint64(1)], np.full(MAX_K, _P))), dtype=np.uint64)[::-1].copy()
 
 
 def previous_distance(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
@@ -24,62 +27,64 @@ def previous_distance(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
 
 def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
                  names: npt.NDArray[np.uint64] | None = None, min_distinct: int = 0,
-                 values: npt.NDArray[np.uint64] | None = None) -> npt.NDArray[np.uint64]:
+                 values: npt.NDArray[np.uint64] | None = None, min_kinds: int = 0) -> npt.NDArray[np.uint64]:
     """Hash of every run of k consecutive tokens (n - k + 1 of them), mixed so that minima are well spread.
 
     With `names` (non-zero for identifiers), an identifier is hashed as the distance back to its previous use in
     the k-gram, or as new (Baker's parameterised strings): consistent renaming leaves the hash unchanged, yet
     `a = a + b` and `a = b + c` differ. A k-gram of fewer than `min_distinct` distinct tokens (names by spelling)
-    is a literal table or a run of similar calls, which every code base has: it is hashed with the number values
-    of `values` (non-zero for numbers) when those make it diverse enough, and is DULL otherwise.
+    or `min_kinds` distinct normalised tokens (any name counts once: import lists, `x = y.x` runs, prose) is a
+    literal table or a run of similar lines, which every code base has: it is hashed with the number values of
+    `values` (non-zero for numbers) when those make it diverse enough, and is DULL otherwise.
     """
     n = len(ids) - k + 1
     if n <= 0:
         return np.zeros(0, dtype=np.uint64)
+    window = np.lib.stride_tricks.sliding_window_view
     if names is None:
-        return _hash([ids[j:j + n] for j in range(k)], salt)
+        return _hash(window(ids, k), salt)
     assert k <= MAX_K
-    is_name = names != 0
-    back = previous_distance(np.where(is_name, names, ids))
-    tokens = [_token(ids, is_name, back, j, n) for j in range(k)]
+    is_name = window(names != 0, k)
+    back = window(previous_distance(np.where(names != 0, names, ids)), k)
+    # Within a k-gram, a name is new unless its previous use lies inside it (j tokens back at most).
+    inside = back <= _OFFSETS[:k]
+    tokens = np.where(is_name, _BACK[np.where(inside, back, 0)], window(ids, k))
     h = _hash(tokens, salt)
-    if min_distinct > 1:
-        dull = _distinct(back, k, n) < min_distinct
+    if min_distinct > 1 or min_kinds > 1:
+        dull = n_distinct(back, inside) < min_distinct
+        if min_kinds > 1:
+            kinds_back = window(previous_distance(ids), k)
+            dull |= n_distinct(kinds_back, kinds_back <= _OFFSETS[:k]) < min_kinds
         if values is not None and dull.any():
+            # Number values count as distinct tokens: a table of constants is specific, a list of names is not.
             numbered = values != 0
-            lit_back = previous_distance(np.where(is_name, names, np.where(numbered, values, ids)))
-            diverse = dull & (_distinct(lit_back, k, n) >= min_distinct)
+            with_values = np.where(numbered, values, ids)
+            lit_back = window(previous_distance(np.where(names != 0, names, with_values)), k)
+            diverse = dull & (n_distinct(lit_back, lit_back <= _OFFSETS[:k]) >= min_distinct)
+            if min_kinds > 1 and diverse.any():
+                kinds_back = window(previous_distance(with_values), k)
+                diverse &= n_distinct(kinds_back, kinds_back <= _OFFSETS[:k]) >= min_kinds
             if diverse.any():
-                lit = _hash([np.where(numbered[j:j + n], values[j:j + n], t) for j, t in enumerate(tokens)],
-                            salt ^ _LITERAL_SALT)
-                h[diverse] = lit[diverse]
-                dull &= ~diverse
+                rows = np.flatnonzero(diverse)
+                w_numbered, w_values = window(numbered, k)[rows], window(values, k)[rows]
+                h[rows] = _hash(np.where(w_numbered, w_values, tokens[rows]), salt ^ _LITERAL_SALT)
+                dull[rows] = False
         h[dull] = DULL
     return h
 
 
-def _token(ids: npt.NDArray[np.uint64], is_name: npt.NDArray[np.bool_], back: npt.NDArray[np.int64],
-           j: int, n: int) -> npt.NDArray[np.uint64]:
-    """The j-th token of every k-gram; a name whose previous use lies before the k-gram is new in it."""
-    d = back[j:j + n]
-    tok: npt.NDArray[np.uint64] = np.where(is_name[j:j + n], _BACK[np.where(d <= j, d, 0)], ids[j:j + n])
-    return tok
-
-
-def _distinct(back: npt.NDArray[np.int64], k: int, n: int) -> npt.NDArray[np.int64]:
-    """Distinct keys of every k-gram: the positions whose key does not occur earlier in it."""
-    count = np.ones(n, dtype=np.int64)
-    for j in range(1, k):
-        d = back[j:j + n]
-        count += (d == 0) | (d > j)
+def n_distinct(back: npt.NDArray[np.int64], inside: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Distinct keys of every k-gram: positions whose key is new in it (none or previous use outside)."""
+    count: npt.NDArray[np.int64] = np.count_nonzero((back == 0) | ~inside, axis=1)
     return count
 
 
-def _hash(tokens: list[npt.NDArray[np.uint64]], salt: int) -> npt.NDArray[np.uint64]:
+def _hash(tokens: npt.NDArray[np.uint64], salt: int) -> npt.NDArray[np.uint64]:
+    """Polynomial hash of each row (Horner's rule as one dot product), then mixed."""
+    k = tokens.shape[1]
     with np.errstate(over="ignore"):
-        h = np.full(len(tokens[0]), np.uint64(salt), dtype=np.uint64)
-        for tok in tokens:
-            h = h * _P + tok
+        h: npt.NDArray[np.uint64] = (tokens * _POWERS[MAX_K - k + 1:]).sum(axis=1, dtype=np.uint64)
+        h += np.uint64(salt) * _POWERS[MAX_K - k]
         # splitmix64 finaliser: polynomial hashes of similar runs are close; winnowing wants them scattered.
         h ^= h >> np.uint64(30)
         h *= np.uint64(0xBF58476D1CE4E5B9)

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from detectors.errors import ConfigError
-from detectors.fingerprint import FingerprintStage
+from detectors.fingerprint import MIN_CODE_MARKS, FingerprintStage
 from detectors.fingerprint_index import FingerprintIndex, build_fingerprint_index
+from detectors.fingerprint_tokens import code_marks
 from detectors.normalize import normalize
 from detectors.pipeline import EngineConfig, build_engine
 from detectors.stage import Document
@@ -41,18 +42,31 @@ def test_disguised_excerpts_are_found(stdlib_index: tuple[Path, FingerprintIndex
     _, index = stdlib_index
     stage = FingerprintStage(index)
     rng = random.Random(11)
-    found = distinctive = found_distinctive = 0
+    found = 0
     pos = samples(python_files(stdlib_roots()), 80, 12)
     for src, ex in pos:
         want = str(src.resolve())
-        hit = any(index.files[f].path == want for f, *_ in stage.matches("Optimise :\n" + disguise(ex, rng)))
-        found += hit
-        # Boilerplate held by many indexed files is ignored by design; the rest must survive the disguise.
-        if hit or any(index.files[f].path == want for f, *_ in stage.matches(ex)):
-            distinctive += 1
-            found_distinctive += hit
-    assert found_distinctive / distinctive >= 0.9, (found_distinctive, distinctive)
-    assert found / len(pos) >= 0.8
+        # Code held alike by many files (generated codecs) names the best of them and the others.
+        named = {f for m in stage.matches("Optimise :\n" + disguise(ex, rng)) for f in (m[0], *m[4])}
+        found += any(index.files[f].path == want for f in named)
+    assert found / len(pos) >= 0.9, found
+
+
+def test_code_held_by_many_files_names_one_and_counts_the_others(
+        stdlib_index: tuple[Path, FingerprintIndex]) -> None:
+    _, index = stdlib_index
+    src = next(p for p in python_files(stdlib_roots()) if p.name == "euc_kr.py" and p.parent.name == "encodings")
+    prompt = "Explique ce module :\n" + disguise(src.read_text(encoding="utf-8"), random.Random(3))
+    findings = FingerprintStage(index).scan(Document(normalize(prompt)))
+    assert len(findings) == 1 and int(findings[0].attribute("other_sources") or 0) >= 10
+    assert "other indexed files holding the same code" in findings[0].explanation[0]
+
+
+def test_prose_skips_the_code_stream(stdlib_index: tuple[Path, FingerprintIndex]) -> None:
+    prose = ("Bonjour, pourriez-vous relire le compte rendu de la réunion de lundi ? Nous avons parlé du budget, "
+             "des recrutements (deux postes) et du calendrier de livraison. ") * 20
+    assert code_marks(prose) < MIN_CODE_MARKS
+    assert FingerprintStage(stdlib_index[1]).matches(prose) == []
 
 
 def test_other_code_bases_are_not_reported(stdlib_index: tuple[Path, FingerprintIndex]) -> None:
