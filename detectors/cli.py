@@ -46,6 +46,8 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the compiled database cache")
     p.add_argument("--edm-index", type=Path, help="exact-data-match index built by `gardefou index edm`")
     p.add_argument("--fingerprint-index", type=Path, help="fingerprint index built by `gardefou index fingerprints`")
+    p.add_argument("--edm-min-columns", type=int, metavar="N",
+                   help="columns of one record a prompt must hold (default: the policy's, else the index's)")
 
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
@@ -56,6 +58,7 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
         names=bool(getattr(args, "names", False)),
         edm_index=getattr(args, "edm_index", None),
         fingerprint_index=getattr(args, "fingerprint_index", None),
+        edm_min_columns=getattr(args, "edm_min_columns", None),
     )
     return build_engine(config)
 

@@ -11,12 +11,16 @@ MAX_FINDINGS = 200  # a whole table pasted: enough to block, without flooding th
 
 
 class EdmStage:
-    """Looks up every candidate value of the prompt; a record with `min_columns` distinct columns found is reported."""
+    """Looks up every candidate value of the prompt; a record with `min_columns` distinct columns found is reported.
+
+    `min_columns` comes from the policy; without one, from the index (`gardefou index edm --min-columns`).
+    """
 
     name = "edm"
 
-    def __init__(self, index: EdmIndex) -> None:
+    def __init__(self, index: EdmIndex, min_columns: int | None = None) -> None:
         self.index = index
+        self.min_columns = index.min_columns if min_columns is None else min_columns
 
     def scan(self, doc: Document) -> list[Finding]:
         text = doc.norm.text
@@ -29,13 +33,13 @@ class EdmStage:
             cols = _separate(found, spans)
             places = set(cols.values())
             # One stretch of text counts once, even when two columns hold the same value.
-            if min(len(cols), len(places)) < idx.min_columns:
+            if min(len(cols), len(places)) < self.min_columns:
                 continue
             start = min(a for a, _ in places)
             end = max(b for _, b in places)
             a, b = doc.norm.to_original(start, end)
             names = ",".join(idx.columns[c] for c in sorted(cols))
-            why = f"{len(cols)} columns of one record of table {idx.table!r} match (threshold {idx.min_columns})"
+            why = f"{len(cols)} columns of one record of table {idx.table!r} match (threshold {self.min_columns})"
             out.append(Finding(
                 "intellectual_property", "edm_record", f"intellectual_property.edm.{idx.table}", a, b, Confidence.HIGH,
                 (why,), (("table", idx.table), ("columns", names), ("record", str(row + 1))),

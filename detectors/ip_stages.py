@@ -27,7 +27,11 @@ def ip_stages(config: EngineConfig) -> list[Stage]:
         stages.append(CodeClassifier())
     try:
         if config.edm_index is not None:
-            stages.append(EdmStage(EdmIndex.load(config.edm_index)))
+            edm = EdmIndex.load(config.edm_index)
+            if config.edm_min_columns is not None and not 1 <= config.edm_min_columns <= len(edm.columns):
+                raise IndexFileError(f"{config.edm_index}: a threshold of {config.edm_min_columns} columns can never "
+                                     f"match, the index holds {len(edm.columns)} ({', '.join(edm.columns)})")
+            stages.append(EdmStage(edm, config.edm_min_columns))
         if config.fingerprint_index is not None:
             stages.append(FingerprintStage(FingerprintIndex.load(config.fingerprint_index)))
     except IndexFileError as e:

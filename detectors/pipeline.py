@@ -39,6 +39,8 @@ class EngineConfig:
     # Index files for exact data match and fingerprints (None = not loaded).
     edm_index: Path | None = None
     fingerprint_index: Path | None = None
+    # Columns of one indexed record a prompt must hold to be reported (None = the value stored in the index).
+    edm_min_columns: int | None = None
 
 
 def load_config_rules(config: EngineConfig) -> list[Rule]:

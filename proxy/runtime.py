@@ -72,7 +72,7 @@ def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Pa
         check_service_ids(policy, service_ids)
     config = EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir or default_cache_dir(), names=names,
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
-                          fingerprint_index=policy.fingerprint_index)
+                          fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns)
     engine = build_engine(config)
     return Runtime(policy, engine, signature(watched_files(policy_path, rules_dir, policy)))
 

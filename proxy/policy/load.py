@@ -317,12 +317,14 @@ def _dictionaries(c: _Checker, data: LineDict) -> tuple[DictionarySpec, ...]:
     return tuple(out)
 
 
-def _indexes(c: _Checker, data: LineDict, base: Path) -> dict[str, Path | None]:
-    out: dict[str, Path | None] = {"edm_index": None, "fingerprint_index": None}
+def _indexes(c: _Checker, data: LineDict, base: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {"edm_index": None, "fingerprint_index": None, "edm_min_columns": None}
     node = c.mapping(data.get("indexes"), "indexes", data.line_of("indexes"))
     if node is None:
         return out
-    c.unknown_keys(node, {"edm", "fingerprints"}, "indexes")
+    c.unknown_keys(node, {"edm", "fingerprints", "edm_min_columns"}, "indexes")
+    if "edm_min_columns" in node:
+        out["edm_min_columns"] = int(c.number(node, "edm_min_columns", "indexes.edm_min_columns", 2, True, 1))
     for key, target in (("edm", "edm_index"), ("fingerprints", "fingerprint_index")):
         value = node.get(key)
         if value is None:

@@ -95,6 +95,7 @@ class Policy:
     dictionaries: tuple[DictionarySpec, ...] = ()
     edm_index: Path | None = None
     fingerprint_index: Path | None = None
+    edm_min_columns: int | None = None  # None: the threshold stored in the EDM index (2 unless built otherwise)
 
     def service(self, service_id: str) -> ServicePolicy:
         for sid, sp in self.services:

@@ -114,6 +114,34 @@ def test_engine_loads_the_index(built: tuple[Path, Path, EdmStage], customers: T
     assert [f.attribute("record") for f in findings] == ["778"]
 
 
+def test_threshold_from_the_configuration(built: tuple[Path, Path, EdmStage], customers: Table) -> None:
+    _, rows = customers
+    r = rows[4_242]
+    two, three = f"{r[2]} : {r[3]}", f"{r[1]} {r[2]} : {r[3]}"
+    engine = build_engine(EngineConfig(edm_index=built[0], edm_min_columns=3, source_code=False))
+    assert not [f for f in engine.findings(two) if f.type == "edm_record"]
+    found = [f for f in engine.findings(three) if f.type == "edm_record"]
+    assert [f.attribute("record") for f in found] == ["4243"] and "(threshold 3)" in found[0].explanation[0]
+    assert [f.attribute("record") for f in _scan(EdmStage(EdmIndex.load(built[0]), 3), three)] == ["4243"]
+
+
+def test_threshold_above_the_indexed_columns_is_a_config_error(built: tuple[Path, Path, EdmStage]) -> None:
+    with pytest.raises(ConfigError, match=r"threshold of 7 columns can never match"):
+        build_engine(EngineConfig(edm_index=built[0], edm_min_columns=7, source_code=False))
+
+
+def test_cli_scan_takes_the_threshold(built: tuple[Path, Path, EdmStage], customers: Table,
+                                      capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _, rows = customers
+    r = rows[99]
+    prompt = tmp_path / "prompt.txt"
+    prompt.write_text(f"Relance {r[2]} ({r[3]}) stp")
+    for threshold, expected in (("2", True), ("3", False)):
+        main(["scan", "--no-cache", "--category", "intellectual_property", "--edm-index", str(built[0]),
+              "--edm-min-columns", threshold, str(prompt)])
+        assert ("edm_record" in capsys.readouterr().out) is expected
+
+
 def test_unreadable_index_is_a_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "broken.npz"
     bad.write_bytes(b"not a zip at all")

@@ -51,6 +51,9 @@ def problems_of(tmp_path: Path, text: str) -> list[tuple[int, str, str]]:
     ("version: 1\nallowlist:\n  hashes: [abc]\n", 3, "allowlist.hashes"),
     ("version: 1\ndictionaries:\n  p:\n    terms: []\n", 4, "dictionaries.p.terms"),
     ("version: 1\nindexes:\n  edm: missing.edm\n", 3, "indexes.edm"),
+    ("version: 1\nindexes:\n  edm_min_columns: 0\n", 3, "indexes.edm_min_columns"),
+    ("version: 1\nindexes:\n  edm_min_columns: two\n", 3, "indexes.edm_min_columns"),
+    ("version: 1\nindexes:\n  edm_min_columns: 2.5\n", 3, "indexes.edm_min_columns"),
     ("version: 1\nsurprise: 1\n", 2, "surprise"),
 ])
 def test_bad_policy_names_line_and_field(tmp_path: Path, text: str, line: int, field: str) -> None:
@@ -108,3 +111,11 @@ def test_service_ids_must_exist_in_the_catalogue(tmp_path: Path) -> None:
         check_service_ids(policy, {"openai-api", "chatgpt"})
     assert [(p.line, p.field) for p in e.value.problems] == [(4, "services.open-ai"), (6, "rules[0].services")]
     check_service_ids(load_policy(SHIPPED_POLICY), {"openai-api"})  # the shipped policy names no service
+
+
+def test_edm_threshold_is_read_from_the_policy(tmp_path: Path) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text("version: 1\nindexes:\n  edm_min_columns: 3\n")
+    assert load_policy(path).edm_min_columns == 3
+    path.write_text("version: 1\n")
+    assert load_policy(path).edm_min_columns is None  # the index's own threshold (2 unless built otherwise)
