@@ -3,7 +3,9 @@
     .venv/bin/python benchmarks/bench_ip.py [--quick]
 Fingerprints: the interpreter's standard library + pip (2,000+ files) are indexed; disguised 10-20 line excerpts
 (renamed identifiers, reformatting, comments changed, two lines swapped) must be found, excerpts of other code bases
-(mitmproxy, numpy, spacy, pydantic, thinc) must not. EDM: a generated 100,000-row table.
+(mitmproxy, numpy, spacy, pydantic, thinc) must not. Every sampled excerpt counts: one held alike by many files is
+found when its file is named or among the "N other files". Lookup latency on 4 KB prompts (indexed code, other
+code, prose), index size and resident memory after load. EDM: a generated 100,000-row table.
 Writes benchmarks/results/bench_ip.json.
 """
 
@@ -14,6 +16,7 @@ import importlib.util
 import json
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -58,15 +61,15 @@ def bench_fingerprints(n_pos: int, n_neg: int, tmp: Path) -> dict[str, object]:
     size = path.stat().st_size
     rng = random.Random(2)
     pos = samples(python_files(stdlib_roots()), n_pos, 1)
-    hits = distinctive = distinctive_hits = 0
+    hits = first = shared = 0
     for src, ex in pos:
         want = str(src.resolve())
-        found = {index.files[f].path for f, *_ in stage.matches("Peux-tu optimiser ceci ?\n" + disguise(ex, rng))}
-        hit = want in found
-        hits += hit
-        if any(index.files[f].path == want for f, *_ in stage.matches(ex)) or hit:
-            distinctive += 1
-            distinctive_hits += hit
+        m = stage.matches("Peux-tu optimiser ceci ?\n" + disguise(ex, rng))
+        # Code held alike by several files is reported as the best of them "and N other files": a hit if listed.
+        named = {index.files[f].path for x in m for f in (x[0], *x[4])}
+        hits += want in named
+        first += bool(m) and index.files[m[0][0]].path == want
+        shared += want in named and bool(m[0][4])
     neg = samples(python_files(other_code_roots()), n_neg, 3)
     fp = copies = 0
     for _, ex in neg:
@@ -76,33 +79,66 @@ def bench_fingerprints(n_pos: int, n_neg: int, tmp: Path) -> dict[str, object]:
                 copies += 1
             else:
                 fp += 1
-    # Lookup latency on 4 KB prompts: disguised code mixed with prose.
-    prompts = []
-    for _, ex in pos[:100]:
-        p = ("Bonjour, peux-tu relire ce code ? " * 4 + "\n" + ex + "\n") * 8
-        prompts.append(p[:4096])
-    lat = []
-    for p in prompts:
-        t = time.perf_counter()
-        stage.matches(p)
-        lat.append((time.perf_counter() - t) * 1000)
-    lat_other = []
-    for _, ex in neg[:100]:
-        p = (("Bonjour, peux-tu relire ce code ? " * 4 + "\n" + ex + "\n") * 8)[:4096]
-        t = time.perf_counter()
-        stage.matches(p)
-        lat_other.append((time.perf_counter() - t) * 1000)
+    # Lookup latency on 4 KB prompts, one pass each: disguised indexed code, other code, prose.
+    lat = _latency(stage, [(_PREFIX + "\n" + ex + "\n") * 8 for _, ex in pos[:100]])
+    lat_other = _latency(stage, [(_PREFIX + "\n" + ex + "\n") * 8 for _, ex in neg[:100]])
+    lat_prose = _latency(stage, _prose_prompts(100))
     return {
-        "lookup_ms_4kb_other_code_median": round(statistics.median(lat_other), 2),
         "indexed_files": stats.files, "indexed_mb": round(mb, 1), "build_s": round(build_s, 1),
         "incremental_rebuild_s": round(rebuild_s, 2), "rebuild_reused": stats2.reused,
         "index_bytes": size, "index_mb_per_source_mb": round(size / 1e6 / mb, 3), "fingerprints": len(index.hashes),
-        "recall": round(hits / len(pos), 3), "recall_distinctive": round(distinctive_hits / max(1, distinctive), 3),
-        "positives": len(pos), "distinctive": distinctive, "negatives": len(neg), "false_positives": fp,
-        "fp_rate": round(fp / len(neg), 4), "negatives_that_are_real_copies": copies,
-        "lookup_ms_4kb_median": round(statistics.median(lat), 2),
-        "lookup_ms_4kb_p95": round(sorted(lat)[int(0.95 * len(lat)) - 1], 2),
+        "index_rss_mb": _rss_after_load(path),
+        "recall": round(hits / len(pos), 3), "recall_named_first": round(first / len(pos), 3),
+        "recall_shared_with_other_files": shared, "positives": len(pos),
+        "negatives": len(neg), "false_positives": fp, "fp_rate": round(fp / len(neg), 4),
+        "negatives_that_are_real_copies": copies,
+        "lookup_ms_4kb_median": lat[0], "lookup_ms_4kb_p95": lat[1],
+        "lookup_ms_4kb_other_code_median": lat_other[0], "lookup_ms_4kb_other_code_p95": lat_other[1],
+        "lookup_ms_4kb_prose_median": lat_prose[0], "lookup_ms_4kb_prose_p95": lat_prose[1],
     }
+
+
+_PREFIX = "Bonjour, peux-tu relire ce code ? " * 4
+
+
+def _latency(stage: FingerprintStage, prompts: list[str]) -> tuple[float, float]:
+    """Median and p95 ms of stage.matches over 4 KB prompts, each seen once."""
+    lat = []
+    for p in prompts:
+        p = p[:4096]
+        t = time.perf_counter()
+        stage.matches(p)
+        lat.append((time.perf_counter() - t) * 1000)
+    lat.sort()
+    return round(statistics.median(lat), 2), round(lat[int(0.95 * len(lat)) - 1], 2)
+
+
+def _prose_prompts(n: int) -> list[str]:
+    """4 KB of French and English prose from the source-code corpus (man pages, licences, readmes, letters)."""
+    corpus = ROOT / "benchmarks" / "corpus" / "source_code" / "samples.jsonl"
+    rows = [json.loads(line) for line in corpus.open(encoding="utf-8")]
+    prose = [r["text"] for r in rows if r["kind"] in ("prose_en", "prose_fr")]
+    rng = random.Random(4)
+    out = []
+    for _ in range(n):
+        rng.shuffle(prose)
+        text, i = "", 0
+        while len(text) < 4096:
+            text += prose[i % len(prose)] + "\n\n"
+            i += 1
+        out.append(text[:4096])
+    return out
+
+
+def _rss_after_load(path: Path) -> float:
+    """MB of resident memory a fresh process gains by loading the index (lookup views included)."""
+    code = ("import sys; sys.path.insert(0, sys.argv[2]); from pathlib import Path\n"
+            "import numpy, detectors.fingerprint_index as fi\n"
+            "def rss(): return int(next(x for x in open('/proc/self/status') if x.startswith('VmRSS')).split()[1])\n"
+            "before = rss(); index = fi.FingerprintIndex.load(Path(sys.argv[1])); print((rss() - before) / 1024)")
+    out = subprocess.run([sys.executable, "-c", code, str(path), str(ROOT)], capture_output=True, text=True,
+                         check=True)
+    return round(float(out.stdout), 1)
 
 
 def bench_edm(rows: int, tmp: Path) -> dict[str, object]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import random
 import re
@@ -11,7 +12,7 @@ from pathlib import Path
 from detectors.fingerprint_tokens import code_tokens
 
 _IDENT = re.compile(r"\b[A-Za-z_]\w*\b")
-_BUILTINS = set(dir(__builtins__)) if isinstance(__builtins__, dict) is False else set(__builtins__)
+_BUILTINS = set(dir(builtins))
 
 
 def stdlib_roots() -> list[Path]:

@@ -109,12 +109,12 @@ def _code(tok: str) -> tuple[int, int, int]:
 
 
 def code_marks(text: str) -> int:
-    """Brackets not after a blank (calls, subscripts), braces and `=`: rare in prose, everywhere in code.
+    """Brackets not after a blank (calls, subscripts), braces, `=` and `0x`: rare in prose, everywhere in code.
 
     Plain counts, a few microseconds for 4 KB: a prose prompt skips the code stream at that price.
     """
     c = text.count
-    return c("(") + c("[") - c(" (") - c(" [") - c("\n(") - c("\n[") + c("{") + c("=")
+    return c("(") + c("[") - c(" (") - c(" [") - c("\n(") - c("\n[") + c("{") + c("=") + c("0x")
 
 
 def code_tokens(text: str) -> tuple[str, list[str]]:
