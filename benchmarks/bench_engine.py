@@ -57,6 +57,33 @@ def latencies(fn, docs: list[str]) -> dict[str, float]:  # type: ignore[no-untyp
     }
 
 
+def source_code_stage(engine: Engine, docs: list[str], four_kb: list[str], cred_us_per_doc: float) -> dict[str, float]:
+    """The `source_code` stage alone, from the engine's own timings; then pure code: a 4 KB file and a 1 MB one."""
+    from corpus_mixed import code_files
+
+    from detectors.code_classifier import find_blocks
+
+    spent = []
+    for _ in range(2):
+        spent = [engine.scan(d).timings.get("source_code", 0.0) for d in docs]
+    nbytes = sum(len(d.encode("utf-8")) for d in docs)
+    lat = sorted(engine.scan(d).timings.get("source_code", 0.0) * 1e3 for d in four_kb)
+    us_per_doc = statistics.fmean(spent) * 1e6
+    out = {"mb_per_s": mb(nbytes) / sum(spent), "us_per_doc": us_per_doc, "ratio_to_credentials": us_per_doc / cred_us_per_doc,
+           "p50_ms": statistics.median(lat), "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
+    source = "".join(p.read_text(errors="replace") for p in code_files()[:400])
+    for name, size, rounds in (("pure_code_4kb", 4096, 200), ("pure_code_1mb", 1_000_000, 3)):
+        text = source[:size]
+        find_blocks(text)
+        t = time.perf_counter()
+        for _ in range(rounds):
+            find_blocks(text)
+        elapsed = (time.perf_counter() - t) / rounds
+        out[f"{name}_ms"] = elapsed * 1e3
+        out[f"{name}_us_per_line"] = elapsed * 1e6 / (text.count("\n") + 1)
+    return out
+
+
 def plain_regex_loop(rules) -> object:  # type: ignore[no-untyped-def]
     """The same rules as a loop of `regex` searches: what a project without Hyperscan does."""
     compiled = [regex.compile(r.pattern, regex_flags(r)) for r in rules]
@@ -123,6 +150,13 @@ def main() -> int:
     r["gardefou_default_pipeline"] = {"mb_per_s": throughput(full.findings, docs, nbytes, min_s), **latencies(full.findings, four_kb)}
     print(f"garde-fou, default pipeline ({len(all_rules)} rules + stages): {r['gardefou_default_pipeline']['mb_per_s']:.1f} MB/s, "
           f"4 KB p50 {r['gardefou_default_pipeline']['p50_ms']:.3f} ms p99 {r['gardefou_default_pipeline']['p99_ms']:.3f} ms")
+
+    cred_us = mb(nbytes) / r["gardefou_credentials"]["mb_per_s"] / len(docs) * 1e6
+    r["source_code_stage"] = sc = source_code_stage(full, docs, four_kb, cred_us)
+    print(f"source-code stage: {sc['mb_per_s']:.1f} MB/s, 4 KB p50 {sc['p50_ms']:.3f} ms p99 {sc['p99_ms']:.3f} ms, "
+          f"{sc['us_per_doc']:.0f} us/doc, {sc['ratio_to_credentials']:.1f}x the credentials pass; pure code: "
+          f"4 KB {sc['pure_code_4kb_ms']:.2f} ms ({sc['pure_code_4kb_us_per_line']:.1f} us/line), "
+          f"1 MB {sc['pure_code_1mb_ms']:.0f} ms ({sc['pure_code_1mb_us_per_line']:.1f} us/line)")
 
     # The slow baselines run on a subset, their rate extrapolates (they are linear in the input).
     sub = docs[: max(20, len(docs) // (10 if args.short else 4))]
