@@ -12,7 +12,7 @@ import pytest
 from mitmproxy import http
 from mitmproxy.test import taddons, tflow
 
-from proxy.addons.enforce import Enforce
+from proxy.addons.enforce import INLINE_SCAN_BYTES, Enforce
 from proxy.addons.passthrough import Passthrough
 from proxy.outcome import METADATA_KEY, Outcome
 
@@ -157,10 +157,23 @@ def test_scan_timeout_follows_the_fail_mode(enforce: Enforce) -> None:
     assert runtime is not None
     enforce.runtime = replace(runtime, policy=replace(runtime.policy, scan_timeout=1e-9))
     try:
-        outcome = run(enforce, chat(f"ma clé {KEY} " * 50))
+        text = f"ma clé {KEY} " * 1000
+        assert len(text.encode()) > INLINE_SCAN_BYTES  # large bodies are scanned by the workers, under the timeout
+        outcome = run(enforce, chat(text))
     finally:
         enforce.runtime = runtime
     assert outcome is not None and (outcome.error, outcome.fail_mode, outcome.action) == ("timeout", "open", "log")
+
+
+def test_small_bodies_are_scanned_inline_without_the_timeout(enforce: Enforce) -> None:
+    runtime = enforce.runtime
+    assert runtime is not None
+    enforce.runtime = replace(runtime, policy=replace(runtime.policy, scan_timeout=1e-9))
+    try:
+        outcome = run(enforce, chat(f"ma clé {KEY}"))
+    finally:
+        enforce.runtime = runtime
+    assert outcome is not None and (outcome.error, outcome.action) == ("", "block")
 
 
 @pytest.mark.parametrize(("method", "host", "path", "outcome_expected"), [
