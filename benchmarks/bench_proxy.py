@@ -4,8 +4,9 @@ Load: keep-alive HTTPS clients through the proxy (CONNECT + TLS interception of 
 bodies, 10 concurrent. Reports requests/s, latency percentiles and the rps ratio under that load (the proxy
 saturated: p50 there is mostly queueing), the added p50 latency with a single client (the cost per request),
 and the time to the first streamed token directly and through each proxy.
-Configurations: bare mitmdump; gardefou with the shipped policy (credentials and structured identifiers);
-gardefou with names (NER) on. Writes benchmarks/results/bench_proxy.json. `--short` for CI (~30-40 s).
+Configurations: bare mitmdump; mitmproxy with only the mitmproxy addons `gardefou run` loads (so that Garde-fou's
+own cost shows apart from its leaner addon set); gardefou with the shipped policy (credentials and structured
+identifiers); gardefou with names (NER) on. Also the proxy's CPU time per request, steadier than requests/s here. Writes benchmarks/results/bench_proxy.json. `--short` for CI (~30-40 s).
 """
 
 from __future__ import annotations
@@ -34,6 +35,22 @@ RESULTS = ROOT / "benchmarks" / "results"
 URL = "https://api.openai.com/v1/chat/completions"
 BARE_ADDON = """from proxy.addons.testupstream import TestUpstream
 addons = [TestUpstream()]
+"""
+# mitmproxy with the same mitmproxy addons as `gardefou run` and none of ours: what is left of the difference
+# against it is the cost of Garde-fou's own work (against mitmdump, its leaner addon set counts too).
+LEAN = """import asyncio, sys
+from mitmproxy import options
+from mitmproxy.master import Master
+from proxy.addons import mitmproxy_addons
+from proxy.addons.testupstream import TestUpstream
+async def main():
+    opts = options.Options()
+    m = Master(opts)
+    m.addons.add(*mitmproxy_addons(), TestUpstream())
+    opts.update(listen_host="127.0.0.1", listen_port=int(sys.argv[1]), confdir=sys.argv[2], ssl_insecure=True,
+                gardefou_test_upstream=sys.argv[3])
+    await m.run()
+asyncio.run(main())
 """
 UPSTREAM = """import sys, time
 sys.path.insert(0, sys.argv[1])
@@ -69,8 +86,18 @@ def body(rng: random.Random) -> bytes:
         {"role": "system", "content": "Tu es un assistant utile."}, {"role": "user", "content": msg}]}).encode()
 
 
-def load(proxy_url: str, ca: Path, seconds: float, concurrency: int) -> dict[str, float]:
-    """Closed-loop load: `concurrency` keep-alive clients sending back to back for `seconds`."""
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load(proxy_url: str, ca: Path, seconds: float, concurrency: int, pid: int) -> dict[str, float]:
+    """Closed-loop load: `concurrency` keep-alive clients sending back to back for `seconds`.
+
+    Besides the rates, the proxy's own CPU time per request: steadier than requests/s on a shared machine, and
+    what the requests/s ratio comes down to when the proxy is the bottleneck.
+    """
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors = [0] * concurrency
     start = threading.Barrier(concurrency + 1)
@@ -96,16 +123,16 @@ def load(proxy_url: str, ca: Path, seconds: float, concurrency: int) -> dict[str
         t.start()
     stop_at[0] = time.perf_counter() + 3600
     start.wait()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(pid)
     stop_at[0] = t0 + seconds
     for t in threads:
         t.join()
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, cpu_seconds(pid) - cpu0
     all_l = sorted(x for lat in latencies for x in lat)
     q = statistics.quantiles(all_l, n=100)
     return {"requests": len(all_l), "errors": sum(errors), "seconds": round(elapsed, 2),
             "rps": round(len(all_l) / elapsed, 1), "p50_ms": round(q[49] * 1000, 2), "p90_ms": round(q[89] * 1000, 2),
-            "p99_ms": round(q[98] * 1000, 2)}
+            "p99_ms": round(q[98] * 1000, 2), "cpu_ms_per_request": round(cpu * 1000 / len(all_l), 3)}
 
 
 def first_token(url: str, proxy_url: str | None, ca: Path, n: int) -> dict[str, float]:
@@ -129,16 +156,19 @@ def first_token(url: str, proxy_url: str | None, ca: Path, n: int) -> dict[str, 
     return {"ttft_p50_ms": round(statistics.median(times) * 1000, 2), "ttft_p90_ms": round(q[8] * 1000, 2)}
 
 
-def start_bare(work: Path, routes: str) -> tuple[subprocess.Popen[bytes], str, Path]:
-    script = work / "bare_addon.py"
-    script.write_text(BARE_ADDON)
+def start_bare(work: Path, routes: str, lean: bool = False) -> tuple[subprocess.Popen[bytes], str, Path]:
+    """Bare mitmdump (or, `lean`, mitmproxy with Garde-fou's mitmproxy addons only) with the test routing addon."""
     port = free_port()
-    ca_dir = work / "bare-ca"
-    mitmdump = Path(sys.executable).with_name("mitmdump")
-    p = subprocess.Popen([str(mitmdump), "-q", "--listen-host", "127.0.0.1", "--listen-port", str(port),
-                          "--set", f"confdir={ca_dir}", "--set", "ssl_insecure=true", "-s", str(script),
-                          "--set", f"gardefou_test_upstream={routes}"], cwd=ROOT,
-                         env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+    ca_dir = work / ("lean-ca" if lean else "bare-ca")
+    if lean:
+        cmd = [sys.executable, "-c", LEAN, str(port), str(ca_dir), routes]
+    else:
+        script = work / "bare_addon.py"
+        script.write_text(BARE_ADDON)
+        cmd = [str(Path(sys.executable).with_name("mitmdump")), "-q", "--listen-host", "127.0.0.1", "--listen-port",
+               str(port), "--set", f"confdir={ca_dir}", "--set", "ssl_insecure=true", "-s", str(script),
+               "--set", f"gardefou_test_upstream={routes}"]
+    p = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not (ca_dir / "mitmproxy-ca-cert.pem").exists() or not _listening(port):
@@ -180,29 +210,31 @@ def main() -> int:
     try:
         bare, url, ca = start_bare(work, routes)
         stops.append(bare.terminate)
-        targets = {"bare_mitmdump": (url, ca)}
+        lean, lean_url, lean_ca = start_bare(work, routes, lean=True)
+        stops.append(lean.terminate)
+        targets = {"bare_mitmdump": (url, ca, bare.pid), "bare_lean_mitmproxy": (lean_url, lean_ca, lean.pid)}
         configs = [("gardefou", [])] + ([] if args.short else [("gardefou_names", ["gardefou_names=true"])])
         for name, sets in configs:
             proxy = Proxy.start(ROOT / "rules" / "policy.yaml", {h: up_port for h in AI_HOSTS}, work / name,
                                 work / f"{name}.log", extra_sets=["gardefou_reload_interval=0", *sets],
                                 timeout=180)
             stops.append(proxy.stop)
-            targets[name] = (proxy.url, proxy.ca_cert)
+            targets[name] = (proxy.url, proxy.ca_cert, proxy.process.pid)
         # Rounds alternate the configurations so that drift in the machine's load hits them all alike.
         # Throughput under load (the proxy saturated), then latency with one client (the added cost per request).
         runs: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
         single: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
         for r in range(args.rounds or (1 if args.short else 3)):
-            for name, (url, ca) in targets.items():
-                runs[name].append(load(url, ca, seconds, args.concurrency))
+            for name, (url, ca, pid) in targets.items():
+                runs[name].append(load(url, ca, seconds, args.concurrency, pid))
                 print(f"round {r + 1} {name:<16} x{args.concurrency} {runs[name][-1]}", flush=True)
-            for name, (url, ca) in targets.items():
-                single[name].append(load(url, ca, seconds / 2, 1))
+            for name, (url, ca, pid) in targets.items():
+                single[name].append(load(url, ca, seconds / 2, 1, pid))
                 print(f"round {r + 1} {name:<16} x1  {single[name][-1]}", flush=True)
         # Time to first token: direct to the stand-in, then through each proxy.
         n = 20 if args.short else 60
         ttft["direct"] = first_token(f"https://localhost:{up_port}/v1/chat/completions", None, cert, n)
-        for name, (url, ca) in targets.items():
+        for name, (url, ca, _pid) in targets.items():
             ttft[name] = first_token(URL, url, ca, n)
         print(f"time to first token {ttft}", flush=True)
         for name in targets:
@@ -221,17 +253,28 @@ def main() -> int:
                                   "load_average_at_end": os.getloadavg()[0],
                                   "body_bytes": "4000-5000", "cpus": os.cpu_count(), "runs": results}
     for name in results:
-        if name == "bare_mitmdump":
+        if name.startswith("bare_"):
             continue
         ratio = results[name]["rps"] / bare_r["rps"]
         added = results[name]["single_client_p50_ms"] - bare_r["single_client_p50_ms"]
         summary[f"{name}_rps_ratio"] = round(ratio, 3)
         summary[f"{name}_added_p50_ms"] = round(added, 2)
         summary[f"{name}_added_p50_ms_under_load"] = round(results[name]["p50_ms"] - bare_r["p50_ms"], 2)
+        cpu_added = results[name]["cpu_ms_per_request"] - bare_r["cpu_ms_per_request"]
+        summary[f"{name}_added_cpu_ms_per_request"] = round(cpu_added, 3)
+        lean_r = results["bare_lean_mitmproxy"]
+        summary[f"{name}_rps_ratio_vs_lean"] = round(results[name]["rps"] / lean_r["rps"], 3)
+        summary[f"{name}_added_cpu_ms_per_request_vs_lean"] = round(
+            results[name]["cpu_ms_per_request"] - lean_r["cpu_ms_per_request"], 3)
         print(f"{name}: x{args.concurrency} median rps {results[name]['rps']} vs {bare_r['rps']} bare; "
               f"x1 p50 {results[name]['single_client_p50_ms']} vs {bare_r['single_client_p50_ms']} ms bare")
         print(f"{name}: rps ratio {ratio:.3f} (target >= 0.85), added p50 (one client) {added:+.2f} ms "
-              f"(target <= 1 ms)")
+              f"(target <= 1 ms); proxy CPU per request under load {results[name]['cpu_ms_per_request']:.3f} vs "
+              f"{bare_r['cpu_ms_per_request']:.3f} ms bare ({cpu_added:+.3f} ms, CPU ratio "
+              f"{bare_r['cpu_ms_per_request'] / results[name]['cpu_ms_per_request']:.3f})")
+        print(f"{name}: against mitmproxy with the same mitmproxy addons (Garde-fou's own cost): rps ratio "
+              f"{summary[f'{name}_rps_ratio_vs_lean']:.3f}, CPU per request "
+              f"{summary[f'{name}_added_cpu_ms_per_request_vs_lean']:+.3f} ms")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "bench_proxy.json").write_text(json.dumps(summary, indent=2))
     print(f"written {RESULTS / 'bench_proxy.json'}")

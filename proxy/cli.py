@@ -107,9 +107,9 @@ async def _run(args: argparse.Namespace) -> int:
     import signal
 
     from mitmproxy import exceptions, hooks, options
-    from mitmproxy.tools.dump import DumpMaster
+    from mitmproxy.master import Master
 
-    from proxy.addons import default_addons
+    from proxy.addons import default_addons, mitmproxy_addons
 
     # mitmproxy's termlog prints our log lines: drop the CLI's stderr handler (lines twice) and show info.
     root = logging.getLogger()
@@ -121,8 +121,8 @@ async def _run(args: argparse.Namespace) -> int:
     if not args.verbose:  # a line per connection would log every host users visit, AI or not
         logging.getLogger("mitmproxy.proxy.server").setLevel(logging.WARNING)
     opts = options.Options()
-    master = DumpMaster(opts, with_termlog=True, with_dumper=False)  # no dumper: flows would print URLs
-    addons = default_addons()
+    master = Master(opts, with_termlog=True)  # no dumper: flows would print URLs
+    addons = [*mitmproxy_addons(), *default_addons()]
     if any(s.startswith("gardefou_test_upstream=") for s in args.setoptions):
         from proxy.addons.testupstream import TestUpstream
 

@@ -32,6 +32,36 @@ def _load(module: str, name: str) -> object | None:
     return addon
 
 
+def mitmproxy_addons() -> list[object]:
+    """mitmproxy's own addons that a DLP forward proxy needs; not mitmdump's whole set.
+
+    Left out on purpose: flow saving and export (save, savehar, export, cut), replay (client/server playback),
+    traffic rewriting (map/modify, anticache, anticomp, sticky cookies and auth), user scripts and the command
+    history file. In a proxy that decrypts prompts, any of them is a way to write or alter that data outside the
+    policy; their options are unknown to `gardefou run` and refused. Every addon also costs a call per hook of
+    every request, fewer of them is a faster proxy.
+    """
+    from mitmproxy.addons import (
+        block,
+        core,
+        disable_h2c,
+        dns_resolver,
+        errorcheck,
+        next_layer,
+        onboarding,
+        proxyauth,
+        proxyserver,
+        tlsconfig,
+        upstream_auth,
+    )
+
+    return [
+        core.Core(), block.Block(), disable_h2c.DisableH2C(), onboarding.Onboarding(), proxyauth.ProxyAuth(),
+        proxyserver.Proxyserver(), dns_resolver.DnsResolver(), next_layer.NextLayer(), tlsconfig.TlsConfig(),
+        upstream_auth.UpstreamAuth(), errorcheck.ErrorCheck(),
+    ]
+
+
 def default_addons() -> list[object]:
     """Fresh addon instances for one master: core enforcement, then metrics, incident log and admin."""
     return [a for m, n in (*_CORE, *_AFTER) if (a := _load(m, n)) is not None]

@@ -82,10 +82,15 @@ def test_run_refuses_an_invalid_policy(tmp_path: Path) -> None:
     assert f"{bad}:2: field 'fail_mode'" in r.stderr and f"{bad}:4: field 'rules[0].action'" in r.stderr
 
 
-def test_run_refuses_an_unknown_option(tmp_path: Path) -> None:
+@pytest.mark.parametrize("option", [
+    "no_such_option=1",
+    # mitmdump's traffic dump, replay and user scripts are not part of the proxy: no way to write prompts out
+    "save_stream_file=/tmp/prompts.mitm", "scripts=/tmp/addon.py", "server_replay=/tmp/flows",
+])
+def test_run_refuses_an_unknown_option(tmp_path: Path, option: str) -> None:
     r = subprocess.run([sys.executable, "-m", "gardefou", "run", "--ca-dir", str(tmp_path), "--listen-port", "0",
-                        "--set", "no_such_option=1"], cwd=ROOT, capture_output=True, text=True, timeout=180)
-    assert r.returncode == 1 and "no_such_option" in r.stderr
+                        "--set", option], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert r.returncode == 1 and f"unknown option(s): {option.split('=')[0]}" in r.stderr
 
 
 def test_request_without_prompt_passes(reloading: tuple[Proxy, Path]) -> None:
