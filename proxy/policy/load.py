@@ -337,4 +337,7 @@ def _indexes(c: _Checker, data: LineDict, base: Path) -> dict[str, Any]:
         if not p.is_file():
             c.problem(node.line_of(key), f"no such file: {p}", f"indexes.{key}")
         out[target] = p
+    if out["edm_min_columns"] is not None and "edm" not in node:
+        c.problem(node.line_of("edm_min_columns"), "a threshold without an EDM index (indexes.edm) has nothing to "
+                  "apply to", "indexes.edm_min_columns")
     return out

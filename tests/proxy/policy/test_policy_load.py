@@ -54,6 +54,7 @@ def problems_of(tmp_path: Path, text: str) -> list[tuple[int, str, str]]:
     ("version: 1\nindexes:\n  edm_min_columns: 0\n", 3, "indexes.edm_min_columns"),
     ("version: 1\nindexes:\n  edm_min_columns: two\n", 3, "indexes.edm_min_columns"),
     ("version: 1\nindexes:\n  edm_min_columns: 2.5\n", 3, "indexes.edm_min_columns"),
+    ("version: 1\nindexes:\n  edm_min_columns: 2\n", 3, "indexes.edm_min_columns"),  # no index to apply it to
     ("version: 1\nsurprise: 1\n", 2, "surprise"),
 ])
 def test_bad_policy_names_line_and_field(tmp_path: Path, text: str, line: int, field: str) -> None:
@@ -115,7 +116,8 @@ def test_service_ids_must_exist_in_the_catalogue(tmp_path: Path) -> None:
 
 def test_edm_threshold_is_read_from_the_policy(tmp_path: Path) -> None:
     path = tmp_path / "policy.yaml"
-    path.write_text("version: 1\nindexes:\n  edm_min_columns: 3\n")
+    (tmp_path / "customers.edm").write_bytes(b"")
+    path.write_text("version: 1\nindexes:\n  edm: customers.edm\n  edm_min_columns: 3\n")
     assert load_policy(path).edm_min_columns == 3
     path.write_text("version: 1\n")
     assert load_policy(path).edm_min_columns is None  # the index's own threshold (2 unless built otherwise)
