@@ -55,10 +55,19 @@ def mitmproxy_addons() -> list[object]:
         upstream_auth,
     )
 
+    # mitmdump's relative order: hooks run in this order (proxyauth before the proxy server and ours...).
     return [
-        core.Core(), block.Block(), disable_h2c.DisableH2C(), onboarding.Onboarding(), proxyauth.ProxyAuth(),
-        proxyserver.Proxyserver(), dns_resolver.DnsResolver(), next_layer.NextLayer(), tlsconfig.TlsConfig(),
-        upstream_auth.UpstreamAuth(), errorcheck.ErrorCheck(),
+        core.Core(),
+        block.Block(),
+        disable_h2c.DisableH2C(),
+        onboarding.Onboarding(),  # type: ignore[no-untyped-call]
+        proxyauth.ProxyAuth(),
+        proxyserver.Proxyserver(),  # type: ignore[no-untyped-call]
+        dns_resolver.DnsResolver(),
+        next_layer.NextLayer(),
+        tlsconfig.TlsConfig(),
+        upstream_auth.UpstreamAuth(),
+        errorcheck.ErrorCheck(),
     ]
 
 
