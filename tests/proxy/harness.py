@@ -229,6 +229,23 @@ class Upstream:
         self.server.server_close()
 
 
+def wait_for(predicate: Callable[[], bool], timeout: float = 90.0) -> bool:
+    """Poll `predicate` every half second until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def chat_status(proxy: Proxy, prompt: str) -> int:
+    """HTTP status of an OpenAI chat request carrying `prompt`, sent through `proxy`."""
+    body = {"model": "m", "messages": [{"role": "user", "content": prompt}]}
+    with proxy.httpx_client() as http:
+        return http.post("https://api.openai.com/v1/chat/completions", content=json.dumps(body)).status_code
+
+
 def _die_with_parent() -> None:
     """Linux: the proxy gets SIGTERM when the test process dies (a killed pytest must not leave it running)."""
     try:

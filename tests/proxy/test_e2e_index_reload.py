@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import AI_HOSTS, ROOT, Proxy, Upstream
+from harness import AI_HOSTS, ROOT, Proxy, Upstream, chat_status, wait_for
 
 from gardefou.cli import main
 
@@ -24,7 +22,6 @@ indexes:
   edm_min_columns: {min_columns}
   fingerprints: {fp}
 """
-URL = "https://api.openai.com/v1/chat/completions"
 ROWS = [["Aurélien", "Marchetti", "aurelien.marchetti@example.fr", "06 12 34 56 78"],
         ["Solène", "Vasseur", "solene.vasseur@example.fr", "07 98 76 54 32"]]
 CODE = "\n".join(f"def settle_{i}(ledger, batch):\n    pending = [e for e in ledger.entries if e.batch == batch]\n"
@@ -60,37 +57,22 @@ def running(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory) -> Ite
     p.stop()
 
 
-def status(proxy: Proxy, prompt: str) -> int:
-    body = {"model": "m", "messages": [{"role": "user", "content": prompt}]}
-    with proxy.httpx_client() as http:
-        return http.post(URL, content=json.dumps(body)).status_code
-
-
-def wait_for(predicate, timeout: float = 90.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
-
-
 def test_indexes_are_enforced_from_the_start(running: tuple[Proxy, Path]) -> None:
     proxy, _ = running
-    assert status(proxy, "Relance Vasseur, solene.vasseur@example.fr, pour la facture") == 403
-    assert status(proxy, "Peux-tu relire ceci ?\n" + CODE.replace("ledger", "book").replace("pending", "todo")) == 403
-    assert status(proxy, "Bonjour, une question sur la facturation en général.") == 200
+    assert chat_status(proxy, "Relance Vasseur, solene.vasseur@example.fr, pour la facture") == 403
+    assert chat_status(proxy, "Peux-tu relire ceci ?\n" + CODE.replace("ledger", "book").replace("pending", "todo")) == 403
+    assert chat_status(proxy, "Bonjour, une question sur la facturation en général.") == 200
 
 
 def test_rebuilt_indexes_and_threshold_reload(running: tuple[Proxy, Path]) -> None:
     proxy, work = running
     build(work, ROWS[:1], "def unrelated(x):\n    return x\n")  # Vasseur leaves the table, the code the repo
-    assert wait_for(lambda: status(proxy, "Relance Vasseur, solene.vasseur@example.fr, merci") == 200), \
+    assert wait_for(lambda: chat_status(proxy, "Relance Vasseur, solene.vasseur@example.fr, merci") == 200), \
         proxy.log()[-2000:]
-    assert status(proxy, "Peux-tu relire ceci ?\n" + CODE) == 200
+    assert chat_status(proxy, "Peux-tu relire ceci ?\n" + CODE) == 200
     prompt = "Relance Marchetti, aurelien.marchetti@example.fr, merci"
-    assert status(proxy, prompt) == 403
+    assert chat_status(proxy, prompt) == 403
     (work / "policy.yaml").write_text(POLICY.format(edm=work / "clients.edm.npz", fp=work / "code.fp.npz",
                                                     min_columns=3))
-    assert wait_for(lambda: status(proxy, prompt) == 200), proxy.log()[-2000:]  # 2 columns < 3 now
-    assert status(proxy, "Aurélien Marchetti, aurelien.marchetti@example.fr") == 403
+    assert wait_for(lambda: chat_status(proxy, prompt) == 200), proxy.log()[-2000:]  # 2 columns < 3 now
+    assert chat_status(proxy, "Aurélien Marchetti, aurelien.marchetti@example.fr") == 403

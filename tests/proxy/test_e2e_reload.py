@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import ssl
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from harness import AI_HOSTS, ROOT, Proxy, Upstream
+from harness import AI_HOSTS, ROOT, Proxy, Upstream, chat_status, wait_for
 from sample import aws_key
 
 pytestmark = pytest.mark.slow
@@ -22,7 +20,6 @@ POLICY = """version: 1
 rules:
   - {{name: secrets, category: credentials, min_confidence: medium, action: {action}}}
 """
-URL = "https://api.openai.com/v1/chat/completions"
 
 
 @pytest.fixture(scope="module")
@@ -40,18 +37,7 @@ def reloading(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory) -> I
 
 
 def status_with_key(proxy: Proxy) -> int:
-    body = {"model": "m", "messages": [{"role": "user", "content": f"aws_access_key_id = {aws_key()}"}]}
-    with proxy.httpx_client() as http:
-        return http.post(URL, content=json.dumps(body)).status_code
-
-
-def wait_for(predicate, timeout: float = 90.0) -> bool:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.5)
-    return False
+    return chat_status(proxy, f"aws_access_key_id = {aws_key()}")
 
 
 def test_policy_change_takes_effect_without_restart(reloading: tuple[Proxy, Path]) -> None:
