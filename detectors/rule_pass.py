@@ -356,8 +356,12 @@ def prefilter_misses(rule: Rule, text: str) -> list[tuple[int, int]]:
     """Matches of a rule's pattern in `text` with no prefilter match ending inside them (empty: the contract holds)."""
     if not rule.prefilter:
         return []
+    ok, how = hyperscan_compiles(rule)
+    if not ok:
+        return []  # the database compile reports the rule already
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-    db.compile(expressions=[_hs_pattern(rule)], ids=[0], elements=1, flags=[hyperscan_flags(rule, False)])
+    db.compile(expressions=[_hs_pattern(rule)], ids=[0], elements=1,
+               flags=[hyperscan_flags(rule, how == "prefilter")])
     data = text.encode("utf-8")
     ends: list[int] = []
     db.scan(data, match_event_handler=lambda _i, _f, to, _fl, _c: ends.append(to))
