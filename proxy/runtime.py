@@ -74,6 +74,12 @@ def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Pa
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
                           fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns)
     engine = build_engine(config)
+    for stage in engine.stages:
+        # The NER model is loaded before the policy goes into force (seconds, once per process): prompts are
+        # scanned on the event loop, which must never wait for it.
+        warm_up = getattr(stage, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
     return Runtime(policy, engine, signature(watched_files(policy_path, rules_dir, policy)))
 
 

@@ -25,9 +25,9 @@ from proxy.runtime import Runtime, build_runtime, load_hash_key, signature, watc
 
 log = logging.getLogger(__name__)
 
-# A small plain body scans in tens of microseconds: cheaper in the event loop than the hop to a worker thread and
-# the GIL hand-offs that come with it. Larger or compressed bodies and NER (milliseconds) go to the workers, under
-# the policy's scan timeout.
+# A small plain body scans in tens of microseconds (NER on its bounded windows: a few milliseconds, and one
+# model serves one prompt at a time anyway): cheaper on the event loop than the hop to a worker thread and the
+# GIL hand-offs that come with it. Larger or compressed bodies go to the workers, under the policy's scan timeout.
 INLINE_SCAN_BYTES = 16 * 1024
 
 _OPTIONS = {"gardefou_policy", "gardefou_rules_dir", "gardefou_names", "gardefou_services"}
@@ -176,7 +176,7 @@ class Enforce:
         raw = flow.request.raw_content or b""
         encoding = flow.request.headers.get("content-encoding", "")
         try:
-            if len(raw) <= INLINE_SCAN_BYTES and not encoding and not ctx.options.gardefou_names:
+            if len(raw) <= INLINE_SCAN_BYTES and not encoding:
                 result = inspect(runtime.engine, self.key, adapter, endpoint, raw, encoding, flow.request.headers,
                                  context)
             else:  # the worker gets its own copy of the headers: the flow may change while it scans
