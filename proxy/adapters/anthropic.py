@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from proxy.adapters.base import AdapterError, Reply
 from proxy.adapters.collector import Collector
-from proxy.adapters.json_adapter import UPLOAD, JsonAdapter
+from proxy.adapters.json_adapter import UPLOAD, JsonAdapter, compile_routes
 from proxy.adapters.jsonbody import Path, json_reply_body, reply_headers
 
-ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"(?:^|/)messages(?:/count_tokens)?$", "messages"),
-        (r"(?:^|/)messages/batches$", "batches"),
-        (r"(?:^|/)complete$", "complete"),
-        (r"(?:^|/)files$", UPLOAD),
-    )
+ROUTES = compile_routes(
+    (r"(?:^|/)messages(?:/count_tokens)?$", "messages"),
+    (r"(?:^|/)messages/batches$", "batches"),
+    (r"(?:^|/)complete$", "complete"),
+    (r"(?:^|/)files$", UPLOAD),
 )
 
 # Keys of server tool results that hold identifiers, encrypted state or files, not text.

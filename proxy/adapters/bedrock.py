@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from proxy.adapters import anthropic
 from proxy.adapters.base import AdapterError, Reply
 from proxy.adapters.collector import Collector
-from proxy.adapters.json_adapter import JsonAdapter
+from proxy.adapters.json_adapter import JsonAdapter, compile_routes
 from proxy.adapters.jsonbody import Path, json_reply_body, reply_headers
 
 # Model ids may be URL-encoded ARNs (%3A, %2F): one path segment either way.
-ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"^/model/[^/]+/converse$", "converse"),
-        (r"^/model/[^/]+/converse-stream$", "converse_stream"),
-        (r"^/model/[^/]+/invoke$", "invoke"),
-        (r"^/model/[^/]+/invoke-with-response-stream$", "invoke_stream"),
-    )
+ROUTES = compile_routes(
+    (r"^/model/[^/]+/converse$", "converse"),
+    (r"^/model/[^/]+/converse-stream$", "converse_stream"),
+    (r"^/model/[^/]+/invoke$", "invoke"),
+    (r"^/model/[^/]+/invoke-with-response-stream$", "invoke_stream"),
 )
 
 # Keys of provider-native InvokeModel bodies that are settings or files, not text.

@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from proxy.adapters import anthropic, openai
 from proxy.adapters.base import AdapterError, Reply
 from proxy.adapters.collector import Collector
-from proxy.adapters.json_adapter import UPLOAD, JsonAdapter
+from proxy.adapters.json_adapter import UPLOAD, JsonAdapter, compile_routes
 from proxy.adapters.jsonbody import Path, json_reply_body, reply_headers
 
-ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        # Claude on Vertex: .../publishers/anthropic/models/{m}:rawPredict carries an Anthropic Messages body.
-        (r"/publishers/anthropic/models/[^/]+:streamRawPredict$", "anthropic_stream"),
-        (r"/publishers/anthropic/models/[^/]+:(?:rawPredict|countTokens)$", "anthropic"),
-        # models/{m}, tunedModels/{m}, Vertex endpoints/{e}: the method after the colon says it all.
-        (r":generateContent$", "generate_content"),
-        (r":streamGenerateContent$", "stream_generate_content"),
-        (r":countTokens$", "count_tokens"),
-        (r":embedContent$", "embed_content"),
-        (r":batchEmbedContents$", "batch_embed_contents"),
-        (r":predict$", "predict"),
-        (r"/cachedContents$", "cached_content"),
-        # The OpenAI-compatible surfaces: /v1beta/openai/... and Vertex .../endpoints/openapi/...
-        (r"(?:^|/)openai/chat/completions$|/endpoints/openapi/chat/completions$", "chat"),
-        (r"(?:^|/)openai/embeddings$", "embeddings"),
-        (r"^/upload/", UPLOAD),
-    )
+ROUTES = compile_routes(
+    # Claude on Vertex: .../publishers/anthropic/models/{m}:rawPredict carries an Anthropic Messages body.
+    (r"/publishers/anthropic/models/[^/]+:streamRawPredict$", "anthropic_stream"),
+    (r"/publishers/anthropic/models/[^/]+:(?:rawPredict|countTokens)$", "anthropic"),
+    # models/{m}, tunedModels/{m}, Vertex endpoints/{e}: the method after the colon says it all.
+    (r":generateContent$", "generate_content"),
+    (r":streamGenerateContent$", "stream_generate_content"),
+    (r":countTokens$", "count_tokens"),
+    (r":embedContent$", "embed_content"),
+    (r":batchEmbedContents$", "batch_embed_contents"),
+    (r":predict$", "predict"),
+    (r"/cachedContents$", "cached_content"),
+    # The OpenAI-compatible surfaces: /v1beta/openai/... and Vertex .../endpoints/openapi/...
+    (r"(?:^|/)openai/chat/completions$|/endpoints/openapi/chat/completions$", "chat"),
+    (r"(?:^|/)openai/embeddings$", "embeddings"),
+    (r"^/upload/", UPLOAD),
 )
 
 # Keys under Vertex prediction instances that hold files or settings, not text.

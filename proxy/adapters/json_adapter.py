@@ -14,7 +14,15 @@ from proxy.adapters.jsonbody import Doc, Path, parse_bytes, rewrite_doc, root_ob
 UPLOAD = "upload"
 
 
-def route(routes: tuple[tuple[re.Pattern[str], str], ...], method: str, path: str) -> str | None:
+Routes = tuple[tuple[re.Pattern[str], str], ...]
+
+
+def compile_routes(*pairs: tuple[str, str]) -> Routes:
+    """(path regex, endpoint name) pairs compiled once, tried in this order by `route`."""
+    return tuple((re.compile(pattern), name) for pattern, name in pairs)
+
+
+def route(routes: Routes, method: str, path: str) -> str | None:
     """First endpoint whose pattern matches a POST path (query string and trailing slash ignored)."""
     if method.upper() != "POST":
         return None
@@ -38,7 +46,7 @@ def segment_paths(parsed: ParsedRequest, replacements: Mapping[int, str]) -> dic
 class JsonAdapter(Adapter):
     """Parses a JSON object body, lets the subclass walk it, and rewrites by splicing strings in place."""
 
-    routes: tuple[tuple[re.Pattern[str], str], ...] = ()
+    routes: Routes = ()
 
     def endpoint(self, method: str, path: str) -> str | None:
         return route(self.routes, method, path)

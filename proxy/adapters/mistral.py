@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from proxy.adapters import openai
 from proxy.adapters.base import AdapterError, Reply
 from proxy.adapters.collector import Collector
-from proxy.adapters.json_adapter import UPLOAD, JsonAdapter
+from proxy.adapters.json_adapter import UPLOAD, JsonAdapter, compile_routes
 from proxy.adapters.jsonbody import json_reply_body, reply_headers
 
-ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"(?:^|/)chat/completions$", "chat"),
-        (r"(?:^|/)agents/completions$", "agents"),
-        (r"(?:^|/)fim/completions$", "fim"),
-        (r"(?:^|/)embeddings$", "embeddings"),
-        (r"(?:^|/)conversations(?:/[^/]+(?:/restart)?)?$", "conversations"),
-        (r"(?:^|/)files$", UPLOAD),
-    )
+ROUTES = compile_routes(
+    (r"(?:^|/)chat/completions$", "chat"),
+    (r"(?:^|/)agents/completions$", "agents"),
+    (r"(?:^|/)fim/completions$", "fim"),
+    (r"(?:^|/)embeddings$", "embeddings"),
+    (r"(?:^|/)conversations(?:/[^/]+(?:/restart)?)?$", "conversations"),
+    (r"(?:^|/)files$", UPLOAD),
 )
 
 

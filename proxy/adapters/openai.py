@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from proxy.adapters.base import AdapterError, Reply
 from proxy.adapters.collector import Collector
-from proxy.adapters.json_adapter import UPLOAD, JsonAdapter
+from proxy.adapters.json_adapter import UPLOAD, JsonAdapter, compile_routes
 from proxy.adapters.jsonbody import Path, json_reply_body, reply_headers
 
 # Matched on the end of the path, so /v1, /openai/v1, /v1beta/openai, /api/v1 (OpenRouter), /inference/v1
 # (Fireworks), /compatible-mode/v1 (Qwen) and bare /chat/completions (GitHub Copilot, Perplexity) all work.
-ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(pattern), name)
-    for pattern, name in (
-        (r"(?:^|/)chat/completions$", "chat"),
-        (r"(?:^|/)(?:engines/[^/]+/)?completions$", "completions"),
-        (r"(?:^|/)embeddings$", "embeddings"),
-        (r"(?:^|/)responses(?:/input_tokens)?$", "responses"),
-        (r"(?:^|/)assistants(?:/[^/]+)?$", "assistants"),
-        (r"(?:^|/)threads(?:/runs)?$", "threads"),
-        (r"(?:^|/)threads/[^/]+/messages$", "thread_messages"),
-        (r"(?:^|/)threads/[^/]+/runs$", "runs"),
-        (r"(?:^|/)conversations(?:/[^/]+/items)?$", "conversations"),
-        (r"(?:^|/)moderations$", "moderations"),
-        (r"(?:^|/)images/generations$", "images"),
-        (r"(?:^|/)audio/speech$", "speech"),
-        (r"(?:^|/)realtime/(?:sessions|transcription_sessions|client_secrets)$", "realtime_session"),
-        (r"(?:^|/)(?:files|uploads/[^/]+/parts)$", UPLOAD),
-    )
+ROUTES = compile_routes(
+    (r"(?:^|/)chat/completions$", "chat"),
+    (r"(?:^|/)(?:engines/[^/]+/)?completions$", "completions"),
+    (r"(?:^|/)embeddings$", "embeddings"),
+    (r"(?:^|/)responses(?:/input_tokens)?$", "responses"),
+    (r"(?:^|/)assistants(?:/[^/]+)?$", "assistants"),
+    (r"(?:^|/)threads(?:/runs)?$", "threads"),
+    (r"(?:^|/)threads/[^/]+/messages$", "thread_messages"),
+    (r"(?:^|/)threads/[^/]+/runs$", "runs"),
+    (r"(?:^|/)conversations(?:/[^/]+/items)?$", "conversations"),
+    (r"(?:^|/)moderations$", "moderations"),
+    (r"(?:^|/)images/generations$", "images"),
+    (r"(?:^|/)audio/speech$", "speech"),
+    (r"(?:^|/)realtime/(?:sessions|transcription_sessions|client_secrets)$", "realtime_session"),
+    (r"(?:^|/)(?:files|uploads/[^/]+/parts)$", UPLOAD),
 )
 
 # Parts that carry text; image, audio and file parts are not text (file_data of text files: a later issue).
