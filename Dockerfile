@@ -3,8 +3,11 @@
 
 # --- build: the virtual environment with pinned runtime dependencies and the spaCy model ---
 FROM python:3.12-slim-bookworm AS build
+# A C compiler for the source-code stage's C module (detectors/_codescan.c); the runtime stage gets the built module only.
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends gcc libc6-dev >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml requirements-runtime.lock requirements.lock README.md ./
+COPY pyproject.toml setup.py requirements-runtime.lock requirements.lock README.md ./
 COPY scripts/ scripts/
 COPY gardefou/ gardefou/
 COPY detectors/ detectors/

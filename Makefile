@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml setup.py detectors/_codescan.c | sha256sum | cut -c1-16)
 
 .PHONY: install run test lint typecheck rules-check bench bench-short clean lock
 

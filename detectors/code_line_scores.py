@@ -1,4 +1,4 @@
-"""Every line's `line_score` at once: Hyperscan for the line shapes, numpy for counts, one table for the sum."""
+"""Every line's `line_score` at once: in C (`_codescan`) where it was built, else Hyperscan, numpy and a table."""
 
 from __future__ import annotations
 
@@ -12,7 +12,23 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from detectors.code_lines import _AMBIGUOUS, _BARE, _KEYWORDS, _SYMBOLS, line_score
+from detectors.code_lines import _AMBIGUOUS, _BARE, _KEYWORDS, _SYMBOLS, CODE_CHARS, line_score
+
+try:
+    from detectors import _codescan
+except ImportError:  # built without a C compiler: the numpy path below gives the same scores, several times slower
+    _codescan = None  # type: ignore[assignment]
+native = _codescan  # the C module or None, for code_classifier too
+
+
+def configure_native() -> None:
+    """Gives the C module the word lists of code_lines: they are written once, in Python."""
+    if _codescan is not None:
+        _codescan.configure([k.encode() for k in _KEYWORDS], [k.encode() for k in _AMBIGUOUS],
+                            [k.encode() for k in _BARE], CODE_CHARS.encode())
+
+
+configure_native()
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -71,6 +87,16 @@ def _astral_class(cp: int) -> int:
 
 def fold(text: str) -> bytes:
     """One byte per character of `text` (see above)."""
+    if native is not None:
+        out = native.fold(text, _BMP)
+        if out is not None:
+            return out
+        # A character seen for the first time (or above U+FFFE): classified below, then the table has it.
+    return fold_numpy(text)
+
+
+def fold_numpy(text: str) -> bytes:
+    """`fold` without the C module."""
     try:
         return text.encode("latin-1").translate(_LATIN1)
     except UnicodeEncodeError:
@@ -159,15 +185,22 @@ def _compile(anchored: bool) -> hyperscan.Database:
     return db
 
 
-# Two databases: together in one, Hyperscan picks slower engines (4 KB of prose: 6 us in two scans, 10 in one).
-_DBS = (_compile(True), _compile(False))
+@lru_cache(maxsize=1)
+def _databases() -> tuple[hyperscan.Database, hyperscan.Database]:
+    """Two databases: together in one, Hyperscan picks slower engines (4 KB of prose: 6 us in two scans, 10 in one).
+
+    Compiled on first use: with the C module they are only needed by the tests that compare both paths."""
+    return _compile(True), _compile(False)
+
+
 _LOCAL = threading.local()
 
 
 def _scratches() -> tuple[hyperscan.Scratch, hyperscan.Scratch]:
     s = getattr(_LOCAL, "scratches", None)
     if s is None:
-        s = _LOCAL.scratches = (hyperscan.Scratch(_DBS[0]), hyperscan.Scratch(_DBS[1]))
+        dbs = _databases()
+        s = _LOCAL.scratches = (hyperscan.Scratch(dbs[0]), hyperscan.Scratch(dbs[1]))
     return s  # type: ignore[no-any-return]
 
 
@@ -349,6 +382,28 @@ def quarters(text: str, data: bytes | None = None) -> tuple[Ints, Ints, Quarters
     """(starts, ends, line_score * 4) of the lines of `text`, BLANK for a blank line; `data` is fold(text)."""
     if data is None:
         data = fold(text)
+    if native is None:
+        return quarters_numpy(text, data)
+    st, en, qb = native.scores(data)
+    starts: Ints = np.frombuffer(st, dtype=np.int64)
+    ends: Ints = np.frombuffer(en, dtype=np.int64)
+    q: Quarters = np.frombuffer(qb, dtype=np.int8)
+    if _SLOW in data:
+        q = q.copy()
+        _rescore_slow(text, data, starts, ends, q)
+    return starts, ends, q
+
+
+def _rescore_slow(text: str, data: bytes, starts: Ints, ends: Ints, q: Quarters) -> None:
+    """Lines holding a character no byte stands for, scored one by one by `line_score` (rare)."""
+    slow = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == _SLOW)
+    for i in np.unique(np.searchsorted(ends, slow)).tolist():
+        v = line_score(text[starts[i]:ends[i]])
+        q[i] = BLANK if v is None else round(v * 4)
+
+
+def quarters_numpy(text: str, data: bytes) -> tuple[Ints, Ints, Quarters]:
+    """`quarters` without the C module: Hyperscan for the line shapes, numpy for the counts, a table for the sum."""
     raw = data.split(b"\n")
     if not data or data[-1] == 10:
         raw.pop()  # no line after a final newline, as `_lines` has it
@@ -380,7 +435,7 @@ def quarters(text: str, data: bytes | None = None) -> tuple[Ints, Ints, Quarters
     def on_match(i: int, _f: int, to: int, _fl: int, _c: object) -> None:
         add(to << 4 | i)  # about 0.17 us a call: keep the work, and the events per line, low
 
-    for db, scratch in zip(_DBS, _scratches(), strict=True):
+    for db, scratch in zip(_databases(), _scratches(), strict=True):
         db.scan(sb, match_event_handler=on_match, scratch=scratch)
     feat = np.zeros(lines, dtype=np.int64)
     if events:
@@ -403,11 +458,8 @@ def quarters(text: str, data: bytes | None = None) -> tuple[Ints, Ints, Quarters
         for k in np.unique(key[unset]).tolist():
             _SCORES[k] = _quarters_of(k)
         q = _SCORES[key]
-    if _SLOW in data:  # rare characters no byte stands for: those lines are scored one by one
-        slow = np.flatnonzero(a == _SLOW)
-        for i in np.unique(np.searchsorted(ends, slow)).tolist():
-            v = line_score(text[starts[i]:ends[i]])
-            q[i] = BLANK if v is None else round(v * 4)
+    if _SLOW in data:
+        _rescore_slow(text, data, starts, ends, q)
     return starts, ends, q
 
 

@@ -61,6 +61,7 @@ _BARE = frozenset(
      "END-EVALUATE", "END-EVALUATE.", "END-READ", "END-READ."]
 )
 
+CODE_CHARS = "{};()=<>$[]"  # code punctuation: the classifier's first gate counts it
 CODE = 1.5  # a line scoring at least this is a code line
 COMMENT = 0.5  # the score of a comment line: weak evidence that never breaks a block
 

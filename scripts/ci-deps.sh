@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Installs the system tools the tests drive for real (Prometheus, Node.js for the PAC file); idempotent.
+# Installs the system tools the tests drive for real (Prometheus, Node.js for the PAC file) and the C compiler the
+# source-code stage's C module needs; idempotent.
 set -euo pipefail
 missing=()
 command -v prometheus >/dev/null 2>&1 || missing+=(prometheus)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "ci-deps: apt-get unavailable, not installing ${missing[*]}: the tests that need them will be skipped" >&2

@@ -3,7 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
-scripts/ci-deps.sh  # system tools the end-to-end tests run for real (prometheus)
+scripts/ci-deps.sh  # system tools the end-to-end tests run for real (prometheus), and a C compiler
+# The C module is built by the install; built again here if the compiler only came with ci-deps.
+"$bin/python" -c "import detectors._codescan" 2>/dev/null \
+  || "$bin/uv" pip install --quiet --python "$bin/python" --no-deps -e .
 export GARDEFOU_CACHE_DIR="${GARDEFOU_CACHE_DIR:-$PWD/.cache/gardefou}"
 echo "== ruff"; "$bin/ruff" check .
 echo "== mypy"; "$bin/mypy"

@@ -1,15 +1,14 @@
-"""The vectorised line scores: the same numbers as `line_score`, line by line, on real and awkward text."""
+"""The fast line scores, in C and in numpy: the same numbers as `line_score`, line by line, on real and awkward text."""
 
 from __future__ import annotations
 
 import json
-import math
 import random
 from pathlib import Path
 
 import pytest
 
-from detectors.code_line_scores import fold, line_scores
+from detectors.code_line_scores import BLANK, fold, fold_numpy, native, quarters, quarters_numpy
 from detectors.code_lines import line_score
 from detectors.normalize import normalize
 
@@ -28,16 +27,27 @@ def reference(text: str) -> list[tuple[int, int, float | None]]:
     return out
 
 
-def vectorised(text: str) -> list[tuple[int, int, float | None]]:
-    starts, ends, scores = line_scores(text)
-    return [(a, b, None if math.isnan(v) else v) for a, b, v in zip(starts.tolist(), ends.tolist(), scores.tolist(), strict=True)]
+# Both fast paths: the C module (built by the install) and the numpy one that runs where no compiler was found.
+IMPLEMENTATIONS = [
+    pytest.param("c", marks=pytest.mark.skipif(native is None, reason="detectors._codescan was not built")),
+    "numpy",
+]
 
 
-def test_every_line_of_the_corpus_scores_as_line_score() -> None:
+def fast(text: str, impl: str) -> list[tuple[int, int, float | None]]:
+    if impl == "c":
+        starts, ends, q = quarters(text)
+    else:
+        starts, ends, q = quarters_numpy(text, fold_numpy(text))
+    return [(a, b, None if v == BLANK else v / 4) for a, b, v in zip(starts.tolist(), ends.tolist(), q.tolist(), strict=True)]
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+def test_every_line_of_the_corpus_scores_as_line_score(impl: str) -> None:
     for line in CORPUS.open(encoding="utf-8"):
         text = json.loads(line)["text"]
         for t in (text, normalize(text).text):
-            assert vectorised(t) == reference(t)
+            assert fast(t, impl) == reference(t)
 
 
 @pytest.mark.parametrize(
@@ -59,19 +69,72 @@ def test_every_line_of_the_corpus_scores_as_line_score() -> None:
     ids=["empty", "newline", "trailing", "blanks", "latin1", "typography", "non-latin", "odd-spaces", "shapes", "cobol",
          "keywords", "long"],
 )
-def test_awkward_text_scores_as_line_score(text: str) -> None:
-    assert vectorised(text) == reference(text)
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+def test_awkward_text_scores_as_line_score(text: str, impl: str) -> None:
+    assert fast(text, impl) == reference(text)
 
 
-def test_random_text_scores_as_line_score() -> None:
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+def test_random_text_scores_as_line_score(impl: str) -> None:
     rng = random.Random(5)
     alphabet = list("abcXYZ019 _-=;{}()[]:.,'\"#/*!$@<>|&+\t\r\x0b\x0c\x1c\x00\x7f") + list(
         "éÉœ’•\u00a0\u2028\u0301ǅªⒶ٣中\x85\u3000ßİ\U0001f600‿")
     for _ in range(3000):
         text = "\n".join("".join(rng.choice(alphabet) for _ in range(rng.randrange(60))) for _ in range(rng.randrange(1, 8)))
-        assert vectorised(text) == reference(text)
+        assert fast(text, impl) == reference(text)
+
+
+# Pieces of every shape a line score tests: keywords, bare lines, log heads, list items, operators, assignments,
+# calls with nested parentheses, block colons, prefixes; glued at random they reach the matchers' corner cases.
+TOKENS = [
+    "def", "class", "return", "return;", "import", "from", "select", "SELECT", "MOVE", "END-IF.", "}", "};", "end",
+    "else:", "try:", "STOP RUN.", "(", ")", "((", "))", "->", "=", "==", "!=", ":=", "<-", "[", "]", "] [", "$", "@",
+    "#include", "#if", "#", "#!", "INFO", "WARNING", "WARNINGS", "[ERROR]", "2024-01-01 12:00", "2024-01-01T12:00",
+    "12:00:00", "Jan 12 10:00:00", "Jan 123 10:00:00", "1.2.3.4 - -", "1234.2.3.4 - -", "proc[12]:", "Content-Type: ",
+    "X-A-Bc: ", "- ", "* ", "1. ", "12) ", "1234. ", "• ", " ", "  ", "\t", "x", "foo", "Bar", "BAZ", "a.b", "::",
+    "a::b", "<?php", "END-x", "01 ", "01  WS-A", "Foo-Bar", "[a.b]$", "[]$", ",", ", ", "*", "+=", "<<=", "??=", "||=",
+    "|=", "-=", "=>", "${", "$(", "--", "-- ", ";", ";;", "{", ":", ".", "?", "!", '"', "'", "REM ", "//", "/*", "*/",
+    "é", "’", "c'est", "+ ", "1) ", "lorem ipsum dolor sit amet, consectetur", "Le projet avance bien", "def f(x) -> int:", "f() -> List[int], x:", ") :", "if x:", "class A(B):", "MOVE X TO Y.",
+]
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+def test_code_shaped_random_text_scores_as_line_score(impl: str) -> None:
+    rng = random.Random(11)
+    gaps = ["", " ", "", "  ", "\t"]
+    for _ in range(4000):
+        lines = ["".join(rng.choice(TOKENS) + rng.choice(gaps) for _ in range(rng.randrange(12)))
+                 for _ in range(rng.randrange(1, 6))]
+        text = "\n".join(lines)
+        assert fast(text, impl) == reference(text)
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+@pytest.mark.parametrize("width", [398, 399, 400, 401, 402])
+def test_lines_at_the_length_limit_score_as_line_score(impl: str, width: int) -> None:
+    rng = random.Random(width)
+    for pieces in (["a(", ")", "(", "x"], ["a", " ", "=", "b"], ["f(", "g(", "))", "]["]):
+        text = "\n".join("".join(rng.choice(pieces) for _ in range(width))[:width] for _ in range(20))
+        assert fast(text, impl) == reference(text)
+
+
+@pytest.mark.parametrize("impl", IMPLEMENTATIONS)
+def test_thresholds_score_as_line_score(impl: str) -> None:
+    """Lines around each length and density limit of `line_score` (30, 120 and 400 characters, 2% to 16%)."""
+    lines = []
+    def cut(s: str, n: int) -> str:
+        return (s * (n // len(s) + 1))[:n - 1] + "x"  # exactly n characters, ending in a letter
+
+    for n in range(26, 124):
+        lines += [cut("ZZ-A ", n - 1) + ".", cut("le mot ", n), cut("Le mot ", n - 1) + ".", "x" * (n - 1) + ";",
+                  cut("word ", n - 1) + "("]
+    for sym in range(0, 40):
+        lines.append("a" * (100 - sym) + "=" * sym)
+    text = "\n".join(lines)
+    assert fast(text, impl) == reference(text)
 
 
 def test_fold_keeps_one_byte_per_character() -> None:
-    for text in ("abc", "é\u00a0x", "中\U0001F600\ud800", ""):
+    for text in ("abc", "é\u00a0x", "中\U0001F600\ud800", "", "\u0100\uffff\ufffe"):
         assert len(fold(text)) == len(text)
+        assert fold(text) == fold_numpy(text)
