@@ -6,111 +6,160 @@ import threading
 
 import hyperscan
 
-# (language, pattern, weight): a construct found in the block gives its language `weight` votes per hit.
-_SIGNS: tuple[tuple[str, tuple[str, ...], float], ...] = (
-    ("python", (
-        r"^\s*def \w+\(.*\)\s*(?:->.*)?:\s*$", r"^\s*(?:el)?if .*:\s*$", r"^\s*from [\w.]+ import ",
-        r"^\s*import \w+\s*$", r"\bself\.", r"\bNone\b", r"\bTrue\b", r"\bFalse\b", r"^\s*@\w+", r"\belif\b",
-        r"\bprint\(", r"^\s*class \w+(?:\(.*\))?:\s*$",
-    ), 1.0),
-    ("java", (
-        r"\bpublic (?:final )?class\b", r"\bprivate (?:static )?(?:final )?\w+(?:<.*>)? \w+\s*[;=(]", r"@Override",
-        r"\bSystem\.out\.", r"\bimport java\.", r"\bString\[\]", r"\bextends \w+\s*(?:implements|\{)",
-        r"\bthrows \w+", r"\bpackage [\w.]+;", r"\bnew \w+(?:<.*>)?\(",
-        r"\b(?:public|protected) (?:static )?\w+(?:<.*>)? \w+\(",
-    ), 1.0),
-    ("kotlin", (
-        r"\bfun \w+\(", r"\bval \w+\s*[:=]", r"\bvar \w+\s*:\s*\w+", r"\bdata class\b", r"\bcompanion object\b",
-        r"\bwhen \(", r"\?\.\w+", r"\bprintln\(", r"\boverride fun\b", r"\bobject \w+\s*\{", r"\bit\.\w+",
-    ), 1.2),
-    ("javascript", (
-        r"\bconst \w+\s*=", r"\blet \w+\s*=", r"\bfunction\s*\w*\s*\(", r"=>", r"\brequire\(", r"\bconsole\.log\(",
-        r"===", r"!==", r"\bmodule\.exports\b", r"\bexport (?:default|const|function)\b", r"\bdocument\.\w+",
-        r"\bundefined\b", r"\bvar \w+ =",
-    ), 0.8),
-    ("typescript", (
-        r"\binterface \w+\s*\{", r":\s*(?:string|number|boolean|void|any|unknown)\b", r"\bexport type\b",
-        r"\bimplements \w+", r"\breadonly \w+:", r"<\w+>\(", r"\bas const\b", r"\benum \w+\s*\{", r"\bimport type\b",
-        r"\w\??:\s*[A-Z]\w*(?:<[^>\n]*>)?(?:\[\])?\s*[,)=;|]", r"\):\s*\w+(?:<[^>\n]*>)?\s*(?:\{|=>)",
-        r"<[A-Z](?:,\s*[A-Z])*>", r"\b(?:private|public|protected) (?:readonly )?\w+\??:",
-    ), 1.0),
-    ("c", (
-        r'^\s*#include\s*[<\"]\w+\.h[>\"]', r"\bprintf\(", r"\bmalloc\(", r"\bfree\(", r"->", r"\bstruct \w+\s*\{",
-        r"\bNULL\b", r"\bsizeof\(", r"\b(?:static |const |unsigned )*(?:int|char|void|long|size_t)\s+\*?\w+\s*[(=;]",
-        r"^\s*#define\b",
-    ), 0.8),
-    ("cpp", (
-        r"\bstd::", r"\btemplate\s*<", r"\bnamespace \w+", r"\bcout\b", r"#include <\w+>", r"\bnullptr\b",
-        r"\bclass \w+\s*(?::\s*public)?", r"\bvirtual\b", r"::\w+\(", r"\bauto \w+\s*=", r"\bconst \w+&",
-    ), 1.0),
-    ("csharp", (
-        r"\busing System", r"\bnamespace [\w.]+", r"\bConsole\.Write", r"\{\s*get;", r"\bset;\s*\}",
-        r"\basync Task\b", r"\bvar \w+ = new", r"\bpublic (?:static |override |async )*\w+(?:<.*>)? \w+\(",
-        r"\bstring\b", r"\b(?:List|Dictionary)<", r"\[\w+\]$", r"\bforeach \(var\b", r"\.Length\b",
-    ), 1.0),
-    ("go", (
-        r"^\s*package \w+\s*$", r"\bfunc (?:\(\w+ \*?\w+\) )?\w+\(", r":=", r"\bfmt\.\w+", r"\berr != nil\b",
-        r"\bgo func\b", r"\bchan\b", r"\bdefer\b", r"^import \(", r"\bstruct \{", r"\[\]\w+", r"\bnil\b",
-    ), 1.0),
-    ("rust", (
-        r"\bfn \w+", r"\blet mut\b", r"\bimpl\b", r"\bpub fn\b", r"\buse std::", r"\bmatch \w+", r"\bSome\(",
-        r"\bNone\b", r"\bOk\(", r"\bErr\(", r"&mut\b", r"\.unwrap\(\)", r"::new\(", r"&self\b", r"&'\w+",
-        r"\bpub(?:\(crate\))? ", r"\bmut \w+", r"#\[derive", r"\bpub struct\b", r"\bSelf\b",
-        r"\b[iu](?:8|16|32|64|size)\b", r"&str\b", r"\bmacro_rules!",
-    ), 1.0),
-    ("php", (
-        r"<\?php", r"\$this->", r"\$\w+\s*=.*;\s*$", r"\bfunction \w+\(.*\$", r"\becho \$", r"->\w+\(",
-        r"\bnamespace [\w\\]+;", r"\buse [\w\\]+;", r"\barray\(",
-    ), 1.0),
-    ("sql", (
-        r"(?i:\bselect\b.*\bfrom\b)", r"(?i:\binsert into\b)",
+# (language, weight, patterns): each construct found in the block gives its language `weight` votes, once.
+_SIGNS: tuple[tuple[str, float, tuple[str, ...]], ...] = (
+    ("python", 1.0, (
+        r"^[ \t]*(?:el)?if [^\n]*:[ \t]*$", r"\bself\.", r"\bNone\b", r"\bTrue\b", r"\bFalse\b", r"^[ \t]*@\w+",
+        r"\bprint\(", r"\):[ \t]*$", r"^[ \t]*except\b", r"\braise \w+", r"\bisinstance\(", r"\bis not\b",
+        r"\bnot in\b", r"__\w+__", r"\blambda\b", r"^[ \t]*for \w+(?:, \w+)* in \w", r'"""',
+    )),
+    ("python", 2.0, (
+        r"^[ \t]*def \w+\(", r"^[ \t]*from [\w.]+ import ", r"^[ \t]*import \w+(?:\.\w+)*(?: as \w+)?[ \t]*$",
+        r"^[ \t]*class \w+(?:\([^\n]*\))?:[ \t]*$", r"^[ \t]*elif\b",
+    )),
+    ("java", 1.0, (
+        r"\bprivate (?:static )?(?:final )?\w+(?:<[^\n]*>)? \w+ *[;=(]", r"\bthrows \w+", r"\bnew \w+(?:<[^\n]*>)?\(",
+        r"\b(?:public|protected) (?:static )?(?:final )?\w+(?:<[^\n]*>)? \w+\(", r"\bfinal \w+(?:<[^\n]*>)? \w+ =",
+        r"\bboolean \w+", r"\bString \w+ *[=;,)]", r"\.equals\(", r"\b(?:Array|Linked)?List<", r"\b(?:Hash)?Map<",
+        r"\) -> ", r"\bextends \w+", r"\binstanceof \w+", r"\bsynchronized\b",
+    )),
+    ("java", 2.0, (
+        r"\bpublic (?:final |abstract )?class\b", r"@Override", r"\bSystem\.(?:out|err)\.", r"^import java\.",
+        r"\bString\[\]", r"^package [\w.]+;", r"@(?:Deprecated|SuppressWarnings|FunctionalInterface)\b",
+    )),
+    ("kotlin", 1.2, (
+        r"\bval \w+ *[:=]", r"\bvar \w+ *: *\w+", r"\bwhen \(", r"\?\.\w+", r"\bprintln\(", r"\bobject \w+ *\{",
+        r"\bit\.\w+", r"\?: ",
+    )),
+    ("kotlin", 2.4, (r"\bfun \w+\(", r"\bdata class\b", r"\bcompanion object\b", r"\boverride fun\b")),
+    ("javascript", 0.8, (
+        r"\bconst \w+ *=", r"\blet \w+ *=", r"\bfunction *\w* *\(", r"=> ", r"\bconsole\.log\(", r"===", r"!==",
+        r"\bexport (?:default|const|function)\b", r"\bdocument\.\w+", r"\bundefined\b", r"\bvar \w+ =",
+        r"\.then\(", r"\btypeof \w+", r"\.prototype\.",
+    )),
+    ("javascript", 1.6, (
+        r"\brequire\(['\"]", r"\bmodule\.exports\b", r"\bexports\.\w+ =", r"\bJSON\.(?:parse|stringify)\(",
+        r"\bimport \{[^}\n]*\} from ['\"]", r"\basync function\b", r"\bnew Promise\(",
+    )),
+    ("typescript", 1.0, (
+        r": (?:string|number|boolean|void|any|unknown|never)\b", r"\bimplements \w+", r"\breadonly \w+\??:",
+        r"<\w+>\(", r"\bas const\b", r"\benum \w+ *\{", r"\):[ \t]*\w+(?:<[^>\n]*>)?(?:\[\])?[ \t]*(?:\{|=>)",
+        r"<[A-Z](?:, ?[A-Z])*>", r"\(\w+\??: [\w<\[{]", r"\w\)?: [A-Z]\w*(?:<[^>\n]*>)?(?:\[\])?\) =>",
+        r"\bas (?:any|unknown|string|number|[A-Z]\w*)\b", r"\w!\.",
+    )),
+    ("typescript", 2.0, (
+        r"\binterface \w+(?:<[^>\n]*>)? *\{", r"\bexport (?:type|interface)\b", r"\bimport type\b",
+        r"\b(?:private|public|protected) (?:readonly )?\w+\??:", r"\b(?:const|let|var) \w+: \w",
+        r"^[ \t]*type \w+(?:<[^>\n]*>)? = ",
+    )),
+    ("c", 0.8, (
+        r"\bprintf\(", r"\bfree\(", r"->", r"\bstruct \w+ *\{", r"\bNULL\b", r"\bsizeof\(",
+        r"\b(?:static |const |unsigned )*(?:int|char|void|long|size_t)\s+\*?\w+\s*[(=;]", r"^[ \t]*#define\b",
+        r"^[ \t]*#(?:ifdef|ifndef|endif|if)\b", r"\bstruct \w+ \*\w+", r"\bunsigned\b", r"\w+_t\b",
+    )),
+    ("c", 1.6, (
+        r'^[ \t]*#include *[<"]\w+\.h[>"]', r"\bmalloc\(",
+        r"\b(?:memcpy|memset|strlen|strcmp|strchr|fprintf|snprintf)\(",
+    )),
+    ("cpp", 1.0, (
+        r"\bnamespace \w+", r"\bcout\b", r"\bnullptr\b", r"\bvirtual\b", r"::\w+\(", r"\bauto \w+ *=",
+        r"\bconst \w+&", r"\w+::\w+", r"\binline\b", r"(?:^|[^$\w])this->", r"\bbool\b", r"\boperator\W",
+        r"^[ \t]*(?:public|private|protected):",
+    )),
+    ("cpp", 2.0, (
+        r"\bstd::", r"\btemplate *<", r"^[ \t]*#include <\w+>", r"\btypename\b", r"\bconstexpr\b", r"\bnoexcept\b",
+        r"\b(?:static|dynamic|reinterpret|const)_cast<", r"\b(?:unique|shared)_ptr<",
+    )),
+    ("csharp", 1.0, (
+        r"\bnamespace [\w.]+", r"\basync Task\b", r"\bvar \w+ = new", r"\bstring\b", r"\b(?:List|Dictionary)<",
+        r"^[ \t]*\[\w+(?:\([^\n]*\))?\]$", r"\bforeach \(var\b", r"\.Length\b", r"\bbool \w+", r"\w+Async\(",
+        r"\bpublic (?:static |override |async |virtual )*\w+(?:<[^\n]*>)? \w+\(",
+    )),
+    ("csharp", 2.0, (
+        r"^using System", r"\bConsole\.Write", r"\{ *get;", r"\bset; *\}", r"\bnameof\(",
+        r"\b(?:internal|sealed|partial) (?:static )?class\b", r"\bstring\.\w+\(",
+    )),
+    ("go", 1.0, (
+        r":=", r"\bchan\b", r"\bdefer\b", r"\bstruct *\{", r"\[\]\*?\w+", r"\bnil\b", r"\brange \w+",
+        r"\bmap\[\w+\]", r"\b(?:int64|uint32|uint64|float64|rune)\b", r"\.\(\*?\w+\)",
+    )),
+    ("go", 2.0, (
+        r"^package \w+[ \t]*$", r"\bfunc (?:\(\w+ \*?\w+\) )?\w+\(", r"\bfmt\.\w+", r"\berr != nil\b", r"\bgo func\b",
+        r"^import \(", r"\bfunc\(", r"\bmake\((?:map|\[\]|chan)",
+    )),
+    ("rust", 1.0, (
+        r"\bfn \w+", r"\bimpl\b", r"\bmatch \w+", r"\bSome\(", r"\bNone\b", r"\bOk\(", r"\bErr\(", r"\.unwrap\(\)",
+        r"::new\(", r"&'\w+", r"\bpub(?:\(crate\))? ", r"\bmut \w+", r"\bSelf\b", r"\b[iu](?:8|16|32|64|size)\b",
+        r"&str\b", r"\b[a-z_]+!\(", r"\|\w+\| ", r"\)\?[;.]", r"\b(?:Vec|Option|Result|Box)<", r"\.iter\(\)",
+    )),
+    ("rust", 2.0, (
+        r"\blet mut\b", r"\bpub fn\b", r"\buse std::", r"&mut\b", r"#\[\w+", r"\bpub struct\b", r"\bmacro_rules!",
+        r"\bvec!\[", r"-> (?:Self|Result<|Option<)", r"\bimpl<",
+    )),
+    ("php", 1.0, (
+        r"\$\w+ *=[^\n]*;[ \t]*$", r"->\w+\(", r"\bnamespace [\w\\]+;", r"\buse [\w\\]+;", r"\barray\(",
+        r"\bself::\w+", r"\bparent::", r"\bthrow new \w+\(",
+    )),
+    ("php", 2.0, (
+        r"<\?php", r"\$this->", r"\bfunction \w+\([^\n]*\$", r"\becho \$",
+        r"\b(?:public|private|protected) (?:static )?function\b",
+        r"\bforeach \(\$\w+ as\b", r"\bisset\(\$", r"['\"] \. \$\w+", r"\$\w+ \. ['\"]", r"::class\b",
+    )),
+    ("sql", 1.2, (
+        r"(?i:\bselect\b[^\n]*\bfrom\b)", r"(?i:\binsert into\b)",
         r"(?i:\bcreate (?:or replace )?(?:table|view|function|index)\b)", r"(?i:\bupdate \w+ set\b)",
-        r"(?i:\b(?:inner |left |right )?join\b.*\bon\b)", r"(?i:\bgroup by\b)", r"(?i:\border by\b)",
-        r"(?i:\bwhere\b.*=)", r"(?i:\bvarchar\b)", r"(?i:\bprimary key\b)", r"(?i:\bdelete from\b)",
+        r"(?i:\b(?:inner |left |right )?join\b[^\n]*\bon\b)", r"(?i:\bgroup by\b)", r"(?i:\border by\b)",
+        r"(?i:\bwhere\b[^\n]*=)", r"(?i:\bvarchar\b)", r"(?i:\bprimary key\b)", r"(?i:\bdelete from\b)",
         r"(?i:\balter table\b)", r"(?i:\breturns\b)", r"(?i:\blanguage (?:c|sql|plpgsql)\b)",
-        r"(?i:^\s*(?:in|out|inout) \w+ \w+)",
+        r"(?i:^[ \t]*(?:in|out|inout) \w+ \w+)",
         r"(?i:\bcreate (?:function|operator|type|aggregate|extension|schema)\b)",
         r"(?i:\bdrop (?:function|table|view|operator|index)\b)", r"(?i:\bgrant \w+ on\b)", r"(?i:\brevoke\b)",
-    ), 1.2),
-    ("shell", (
-        r"^#!/bin/(?:ba)?sh", r"^\s*fi\s*$", r"^\s*then\s*$", r"^\s*done\s*$", r"\besac\b", r"\$\(", r"\$\{\w+",
-        r"\bexport \w+=", r"^\s*if \[", r'\becho \"', r"\s-[a-z]\s", r"\|\s*(?:grep|sed|awk|xargs)\b", r"&&",
-        r"\b(?:local|readonly) \w+=", r"\$[0-9#@?]",
-    ), 0.8),
-    ("powershell", (
+        r"\bCASE WHEN\b", r"\bCAST\(", r"\bAS \w+,?$", r"(?i:\bis (?:not )?null\b)", r"(?i:\bcomment on\b)",
+        r"(?i:\b(?:alter|create|drop) text search\b)", r"^[ \t]*-- ", r"(?i:\bnot null\b)",
+    )),
+    ("shell", 0.8, (
+        r"^#!/bin/(?:ba)?sh", r"^[ \t]*fi[ \t]*$", r"^[ \t]*then[ \t]*$", r"^[ \t]*done[ \t]*$", r"\besac\b", r"\$\(",
+        r"\$\{\w+", r"\bexport \w+=", r"^[ \t]*if \[", r'\becho \"', r"\s-[a-z]\s", r"\|\s*(?:grep|sed|awk|xargs)\b",
+        r"&&", r"\b(?:local|readonly) \w+=", r"\$[0-9#@?]", r"; (?:then|do)$", r"\[\[ ", r"2>&1|>/dev/null",
+        r"^\w+\(\) ?\{",
+    )),
+    ("powershell", 1.3, (
         r"\$_\b", r"\b(?:Get|Set|New|Remove|Write|Import|Invoke|Test|Add|Start|Stop)-[A-Z]\w+", r"\bparam\s*\(",
         r"-(?:eq|ne|lt|gt|le|ge|like|match|and|or|not)\b", r"\[(?:string|int|switch|bool|array)\]\$", r"\$\w+:",
-        r"\bForEach-Object\b", r"\bWrite-Host\b", r"\$true\b", r"\$false\b", r"\$null\b", r"^\s*\$\w+\s*=[^;\n]*$",
+        r"\bForEach-Object\b", r"\bWrite-Host\b", r"\$true\b", r"\$false\b", r"\$null\b", r"^[ \t]*\$\w+\s*=[^;\n]*$",
         r"\$(?:env|PS\w+|Is\w+|input|args)\b",
-    ), 1.3),
-    ("cobol", (
+    )),
+    ("cobol", 1.5, (
         r"\b(?:IDENTIFICATION|ENVIRONMENT|DATA|PROCEDURE) DIVISION\b", r"\bWORKING-STORAGE\b",
-        r"\bPIC(?:TURE)? [X9SV(]", r"\bMOVE .+ TO\b", r"\bPERFORM\b", r"\bEND-(?:IF|PERFORM|EVALUATE)\b",
-        r"\bPROGRAM-ID\b", r"\bSTOP RUN\b", r"^\s*\d\d\s+[A-Z][\w-]+",
-    ), 1.5),
-    ("abap", (
-        r"^\s*(?:DATA|TYPES|CONSTANTS)(?::|\s+\w+\s+TYPE)\b", r"\bREPORT \w+\.", r"\bLOOP AT\b", r"\bENDLOOP\.",
-        r"\bSELECT .* INTO (?:TABLE|@)", r"\bWRITE:", r"\bENDIF\.", r"\bMETHOD \w+\.", r"\bENDMETHOD\.",
-        r"\bTYPE REF TO\b", r"\bFIELD-SYMBOLS\b", r"\bsy-\w+", r"\bCALL FUNCTION\b", r"\bAPPEND .* TO\b",
+        r"\bPIC(?:TURE)? [X9SV(]", r"\bMOVE [^\n]+ TO\b", r"\bPERFORM\b", r"\bEND-(?:IF|PERFORM|EVALUATE)\b",
+        r"\bPROGRAM-ID\b", r"\bSTOP RUN\b", r"^[ \t]*\d\d\s+[A-Z][\w-]+",
+    )),
+    ("abap", 1.5, (
+        r"^[ \t]*(?:DATA|TYPES|CONSTANTS)(?::|\s+\w+\s+TYPE)\b", r"\bREPORT \w+\.", r"\bLOOP AT\b", r"\bENDLOOP\.",
+        r"\bSELECT [^\n]* INTO (?:TABLE|@)", r"\bWRITE:", r"\bENDIF\.", r"\bMETHOD \w+\.", r"\bENDMETHOD\.",
+        r"\bTYPE REF TO\b", r"\bFIELD-SYMBOLS\b", r"\bsy-\w+", r"\bCALL FUNCTION\b", r"\bAPPEND [^\n]* TO\b",
         r"\bENDFORM\.", r"\bREAD TABLE\b",
-    ), 1.5),
+    )),
 )
+
+# Every language, in the order ties are broken.
+_LANGUAGES = tuple(dict.fromkeys(lang for lang, _, _ in _SIGNS))
 
 
 def _compile() -> tuple[hyperscan.Database, list[int], list[float]]:
-    """One Hyperscan database for every sign; a match of sign i votes weights[i] for languages[i]."""
+    """One Hyperscan database for every sign; a match of sign i votes weights[i] for language langs[i]."""
     exprs: list[bytes] = []
     flags: list[int] = []
     langs: list[int] = []
     weights: list[float] = []
-    for li, (_lang, alts, weight) in enumerate(_SIGNS):
+    for lang, weight, alts in _SIGNS:
         for alt in alts:
             f = hyperscan.HS_FLAG_MULTILINE | hyperscan.HS_FLAG_SINGLEMATCH
             if alt.startswith("(?i:") and alt.endswith(")"):
                 alt, f = alt[4:-1], f | hyperscan.HS_FLAG_CASELESS
             exprs.append(alt.encode())
             flags.append(f)
-            langs.append(li)
+            langs.append(_LANGUAGES.index(lang))
             weights.append(weight)
     db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
     db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs), flags=flags)
@@ -145,24 +194,50 @@ _SUPERSETS = {"javascript": "typescript", "c": "cpp"}
 
 
 GUESS_CHARS = 1500  # enough lines to tell the language; the guess stays cheap on a whole pasted file
+# Most blocks are told apart by their first lines: the next lines are read only while the vote is close.
+_STEPS = (400, GUESS_CHARS)
+_CLEAR_VOTES = 5.0  # a leader this far ahead, with twice the runner-up's votes, is not overturned by more lines
+
+
+def _trim(block: str, size: int) -> str:
+    if len(block) <= size:
+        return block
+    cut = block.find("\n", size)
+    return block[:cut] if cut > 0 else block
+
+
+def _clear(votes: list[float]) -> bool:
+    top = max(votes)
+    i = votes.index(top)
+    runner_up = max(votes[:i] + votes[i + 1:])
+    # A base language's block may still show its superset's constructs further down.
+    return top >= _CLEAR_VOTES and runner_up * 2 <= top and _LANGUAGES[i] not in _SUPERSETS
 
 
 def guess_language(block: str) -> str:
     """The language with most weighted votes in `block`, or "unknown" when nothing is telling."""
-    if len(block) > GUESS_CHARS:
-        cut = block.find("\n", GUESS_CHARS)
-        block = block[:cut] if cut > 0 else block
-    votes = [0.0] * len(_SIGNS)
+    votes = [0.0] * len(_LANGUAGES)
+    seen = bytearray(len(_LANG_OF))
+    lang_of, weight_of = _LANG_OF, _WEIGHT_OF
 
     def on_match(sign: int, _from: int, _to: int, _flags: int, _ctx: object) -> None:
-        votes[_LANG_OF[sign]] += _WEIGHT_OF[sign]
+        if not seen[sign]:
+            seen[sign] = 1
+            votes[lang_of[sign]] += weight_of[sign]
 
-    _DB.scan(block.encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=_scratch())
-    scores = {lang: votes[i] for i, (lang, _, _) in enumerate(_SIGNS)}
-    best = max(scores, key=lambda lang: scores[lang])
-    if scores[best] <= 0:
+    done = 0
+    for step in _STEPS:
+        # A second scan costs more than the few lines it would spare on a short block.
+        part = _trim(block, step if len(block) > 2 * step else GUESS_CHARS)
+        _DB.scan(part[done:].encode("utf-8", "surrogatepass"), match_event_handler=on_match, scratch=_scratch())
+        done = len(part)
+        if done == len(block) or _clear(votes):
+            break
+    top = max(votes)
+    if top <= 0:
         return "unknown"
+    best = _LANGUAGES[votes.index(top)]
     sup = _SUPERSETS.get(best)
-    if sup and scores[sup] >= 2:
+    if sup and votes[_LANGUAGES.index(sup)] >= 2:
         return sup
     return best
