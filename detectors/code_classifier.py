@@ -115,13 +115,13 @@ def _shouted(text: str, data: bytes) -> int:
 
 def find_blocks(text: str) -> list[CodeBlock]:
     """Every code block in `text`: closed fences with enough code lines, then unfenced runs elsewhere."""
-    if text.count("\n") < MIN_LINES - 1 and not _fenced(text):
-        return []  # too short for an unfenced block, and no fence: the common prompt costs nothing more
     if native is not None:  # the common case in one C call: no fence, every character classified already
         found = native.blocks(text, _BMP, MIN_CODE_CHAR_RATIO)
         if found is not None:
             return [CodeBlock(a, b, guess_language(text[a:b]), nonblank, code_lines, False)
                     for a, b, nonblank, code_lines in found]
+    if text.count("\n") < MIN_LINES - 1 and not _fenced(text):
+        return []  # too short for an unfenced block, and no fence: the common prompt costs nothing more
     data = fold(text)  # one byte per character: the checks below run on bytes, several times faster
     has_fence = (b"`" in data and b"```" in data) or (b"~" in data and b"~~~" in data)
     if (not has_fence and len(data.translate(None, _NOT_CODE_CHARS)) < MIN_CODE_CHAR_RATIO * len(data)
