@@ -19,11 +19,16 @@ typedef unsigned char u8;
 #define BLANK (-127)  /* quarter points of a blank line (code_line_scores.BLANK) */
 #define UNSEEN 0xFF   /* a table entry not filled yet (code_line_scores._UNSEEN) */
 #define SLOW 0x85     /* a character scored in Python (code_line_scores._SLOW) */
+#ifndef CODESCAN_SOURCE
+#define CODESCAN_SOURCE "unknown"  /* setup.py defines it: the hash of this file */
+#endif
 #define LONG_LINE 400
 #define CODE_Q 6      /* quarter points of a code line (code_lines.CODE * 4) */
 #define COMMENT_Q 2   /* quarter points of a comment line (code_lines.COMMENT * 4) */
 #define MIN_LINES 6   /* code_classifier.MIN_LINES */
 #define MAX_GAP 3     /* code_classifier._MAX_GAP */
+#define FENCED_CODE_Q 3          /* code_classifier.FENCED_CODE * 4 */
+#define MIN_FENCED_CODE_LINES 3  /* code_classifier.MIN_FENCED_CODE_LINES */
 
 /* Byte classes of folded text (see code_line_scores._char_class). */
 enum { WS = 1, WORD = 2, DIGIT = 4, LETTER = 8, UPPER = 16, LOWER = 32, SYM = 64, OPSTART = 128, ASSIGN_HEAD = 256,
@@ -552,6 +557,69 @@ static PyObject *py_scores(PyObject *self, PyObject *args) {
     return Py_BuildValue("(NNN)", starts, ends, q);
 }
 
+/* (start, end, lines, code lines, info start, info end, body start, body end): a block for find_blocks, whose
+ * info start is -1 when it is not fenced. */
+static PyObject *block_tuple(int64_t start, int64_t end, Py_ssize_t lines, Py_ssize_t code, Py_ssize_t info_start,
+                             Py_ssize_t info_end, int64_t body_start, int64_t body_end) {
+    return Py_BuildValue("(LLnnnnLL)", (long long)start, (long long)end, lines, code, info_start, info_end,
+                         (long long)body_start, (long long)body_end);
+}
+
+/* code_classifier._FENCE on one line: up to 3 blanks, 3 or more backticks or tildes, blanks, an info string of
+ * [\w+#.-] and no backtick in the rest of the line. Returns the fence character (0 when not a fence). */
+static u8 fence_line(const u8 *s, Py_ssize_t n, Py_ssize_t *run_len, Py_ssize_t *info_start, Py_ssize_t *info_end) {
+    Py_ssize_t i = 0;
+    while (i < n && i < 3 && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (i >= n || (s[i] != '`' && s[i] != '~')) return 0;
+    u8 c = s[i];
+    Py_ssize_t j = i;
+    while (j < n && s[j] == c) j++;
+    if (j - i < 3 || memchr(s + j, '`', (size_t)(n - j))) return 0;
+    *run_len = j - i;
+    while (j < n && (s[j] == ' ' || s[j] == '\t')) j++;
+    *info_start = j;
+    while (j < n && (IS(s[j], WORD) || s[j] == '+' || s[j] == '#' || s[j] == '.' || s[j] == '-')) j++;
+    *info_end = j;
+    return c;
+}
+
+static int add_runs(PyObject *out, const int8_t *q, Py_ssize_t lo, Py_ssize_t hi, const int64_t *starts,
+                    const int64_t *ends);
+
+/* The fences of the text (as code_classifier._fences pairs them) and the runs between them, in order. */
+static int add_fenced(PyObject *out, const u8 *d, const int8_t *q, Py_ssize_t lines, const int64_t *st,
+                      const int64_t *en) {
+    Py_ssize_t lo = 0, opening = -1, open_len = 0, open_info_start = 0, open_info_end = 0;
+    u8 open_char = 0;
+    for (Py_ssize_t i = 0; i < lines; i++) {
+        Py_ssize_t len, info_start, info_end;
+        u8 c = fence_line(d + st[i], en[i] - st[i], &len, &info_start, &info_end);
+        if (!c) continue;
+        if (opening < 0) {
+            opening = i, open_char = c, open_len = len;
+            open_info_start = st[i] + info_start, open_info_end = st[i] + info_end;
+            continue;
+        }
+        if (c != open_char || len < open_len || info_end > info_start) continue;  /* not its closing fence */
+        if (opening > lo && add_runs(out, q, lo, opening, st, en) < 0) return -1;
+        Py_ssize_t code = 0;
+        for (Py_ssize_t k = opening + 1; k < i; k++) code += q[k] >= FENCED_CODE_Q;
+        if (code >= MIN_FENCED_CODE_LINES) {
+            /* the body: from the line after the opening fence to the start of the closing one */
+            PyObject *t = block_tuple(st[opening], en[i], i - opening - 1, code, open_info_start, open_info_end,
+                                      en[opening] + 1, st[i]);
+            if (!t || PyList_Append(out, t) < 0) {
+                Py_XDECREF(t);
+                return -1;
+            }
+            Py_DECREF(t);
+        }
+        lo = i + 1;
+        opening = -1;
+    }
+    return lines > lo ? add_runs(out, q, lo, lines, st, en) : 0;
+}
+
 /* code_classifier.runs: each block among lines lo..hi-1 as (first, last, nonblank, code lines) appended to `out`,
  * or as (start, end, nonblank, code lines) in characters when `starts` and `ends` are given. */
 static int add_runs(PyObject *out, const int8_t *q, Py_ssize_t lo, Py_ssize_t hi, const int64_t *starts,
@@ -580,7 +648,7 @@ static int add_runs(PyObject *out, const int8_t *q, Py_ssize_t lo, Py_ssize_t hi
             }
             Py_ssize_t nonblank = weak + code + negative;
             if (nonblank >= MIN_LINES && code >= 3 && 2 * code + weak >= nonblank) {
-                PyObject *t = starts ? Py_BuildValue("(LLnn)", (long long)starts[a], (long long)ends[b], nonblank, code)
+                PyObject *t = starts ? block_tuple(starts[a], ends[b], nonblank, code, -1, -1, -1, -1)
                                      : Py_BuildValue("(nnnn)", a, b, nonblank, code);
                 if (!t || PyList_Append(out, t) < 0) {
                     Py_XDECREF(t);
@@ -615,8 +683,8 @@ static PyObject *py_runs(PyObject *self, PyObject *args) {
 
 static Py_ssize_t count_shouted(const u8 *s, Py_ssize_t n, Py_ssize_t limit);
 
-/* code_classifier.find_blocks for a text with no fence, in one call: fold, the cheap gate, scores and runs.
- * None when the Python path must take it: a fence, a character not classified yet, or one scored in Python. */
+/* code_classifier.find_blocks in one call: fold, the cheap gate, scores, fences and runs. None when the Python path
+ * must take it: a character not classified yet, or one scored in Python. */
 static PyObject *py_blocks(PyObject *self, PyObject *args) {
     PyObject *text, *table_obj;
     double min_ratio;
@@ -633,23 +701,26 @@ static PyObject *py_blocks(PyObject *self, PyObject *args) {
         goto done;
     }
     if (!fold_into(text, table.buf, d) || memchr(d, SLOW, (size_t)n)) goto python;
-    for (Py_ssize_t i = 0; i + 2 < n; i++)
-        if ((d[i] == '`' || d[i] == '~') && d[i + 1] == d[i] && d[i + 2] == d[i]) goto python;  /* a fence */
+    int fenced = 0;
+    for (Py_ssize_t i = 0; i + 2 < n && !fenced; i++)
+        fenced = (d[i] == '`' || d[i] == '~') && d[i + 1] == d[i] && d[i + 2] == d[i];
     Py_ssize_t lines = count_lines(d, n), code_chars = 0;
     out = PyList_New(0);
-    if (!out || lines < MIN_LINES) goto done;
-    for (Py_ssize_t i = 0; i < n; i++) code_chars += CLS[d[i]] / CODE_CHAR & 1;
-    if ((double)code_chars < min_ratio * (double)n && count_shouted(d, n, MIN_LINES) < MIN_LINES) goto done;
-    st = PyMem_Malloc(sizeof *st * (size_t)lines);
-    en = PyMem_Malloc(sizeof *en * (size_t)lines);
-    q = PyMem_Malloc((size_t)lines);
+    if (!out || (!fenced && lines < MIN_LINES)) goto done;
+    if (!fenced) {  /* the cheap gate: code punctuation, or the capitals of SQL, COBOL and ABAP */
+        for (Py_ssize_t i = 0; i < n; i++) code_chars += CLS[d[i]] / CODE_CHAR & 1;
+        if ((double)code_chars < min_ratio * (double)n && count_shouted(d, n, MIN_LINES) < MIN_LINES) goto done;
+    }
+    st = PyMem_Malloc(sizeof *st * (size_t)(lines + 1));
+    en = PyMem_Malloc(sizeof *en * (size_t)(lines + 1));
+    q = PyMem_Malloc((size_t)lines + 1);
     if (!st || !en || !q) {
         Py_CLEAR(out);
         PyErr_NoMemory();
         goto done;
     }
     score_lines(d, n, lines, st, en, q);
-    if (add_runs(out, q, 0, lines, st, en) < 0) Py_CLEAR(out);
+    if ((fenced ? add_fenced(out, d, q, lines, st, en) : add_runs(out, q, 0, lines, st, en)) < 0) Py_CLEAR(out);
     goto done;
 python:
     out = Py_NewRef(Py_None);
@@ -707,7 +778,8 @@ static PyMethodDef methods[] = {
     {"fold", py_fold, METH_VARARGS, "fold(text, table) -> bytes, or None when a character is not in the table."},
     {"scores", py_scores, METH_VARARGS, "scores(folded) -> (starts int64, ends int64, quarter points int8) as bytes."},
     {"blocks", py_blocks, METH_VARARGS,
-     "blocks(text, table, min_ratio) -> [(start, end, nonblank, code lines)], or None for the Python path."},
+     "blocks(text, table, min_ratio) -> [(start, end, lines, code lines, info start, info end, body start, "
+     "body end)], or None for the Python path."},
     {"runs", py_runs, METH_VARARGS, "runs(quarters, lo, hi) -> [(first, last, nonblank, code lines)]."},
     {NULL, NULL, 0, NULL},
 };
@@ -725,7 +797,10 @@ PyMODINIT_FUNC PyInit__codescan(void) {
               || PyModule_AddIntConstant(m, "LONG_LINE", LONG_LINE) < 0 || PyModule_AddIntConstant(m, "CODE", CODE_Q) < 0
               || PyModule_AddIntConstant(m, "COMMENT", COMMENT_Q) < 0
               || PyModule_AddIntConstant(m, "MIN_LINES", MIN_LINES) < 0
-              || PyModule_AddIntConstant(m, "MAX_GAP", MAX_GAP) < 0 || PyModule_AddIntConstant(m, "SLOW", SLOW) < 0))
+              || PyModule_AddIntConstant(m, "MAX_GAP", MAX_GAP) < 0 || PyModule_AddIntConstant(m, "SLOW", SLOW) < 0
+              || PyModule_AddIntConstant(m, "FENCED_CODE", FENCED_CODE_Q) < 0
+              || PyModule_AddIntConstant(m, "MIN_FENCED_CODE_LINES", MIN_FENCED_CODE_LINES) < 0
+              || PyModule_AddStringConstant(m, "SOURCE", CODESCAN_SOURCE) < 0))
         Py_CLEAR(m);
     return m;
 }

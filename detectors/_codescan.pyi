@@ -2,6 +2,7 @@
 
 from collections.abc import Buffer, Sequence
 
+SOURCE: str
 BLANK: int
 UNSEEN: int
 SLOW: int
@@ -10,6 +11,8 @@ CODE: int
 COMMENT: int
 MIN_LINES: int
 MAX_GAP: int
+FENCED_CODE: int
+MIN_FENCED_CODE_LINES: int
 
 def configure(
     keywords: Sequence[bytes], ambiguous: Sequence[bytes], bare: Sequence[bytes], code_chars: bytes, /
@@ -18,4 +21,6 @@ def fold(text: str, table: Buffer, /) -> bytes | None: ...
 def scores(folded: Buffer, /) -> tuple[bytes, bytes, bytes]: ...
 def runs(quarters: Buffer, lo: int, hi: int, /) -> list[tuple[int, int, int, int]]: ...
 def shouted(folded: Buffer, limit: int, /) -> int: ...
-def blocks(text: str, table: Buffer, min_ratio: float, /) -> list[tuple[int, int, int, int]] | None: ...
+def blocks(
+    text: str, table: Buffer, min_ratio: float, /
+) -> list[tuple[int, int, int, int, int, int, int, int]] | None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import regex
@@ -31,8 +31,7 @@ _KIND[_CODE:128] = 2
 _KIND[BLANK & 0xFF] = 0
 
 
-@dataclass(frozen=True, slots=True)
-class CodeBlock:
+class CodeBlock(NamedTuple):
     """A span of the scanned text that holds code; offsets in the text given to `find_blocks`."""
 
     start: int
@@ -113,13 +112,20 @@ def _shouted(text: str, data: bytes) -> int:
     return native.shouted(data, MIN_LINES)
 
 
+def _native_block(text: str, start: int, end: int, lines: int, code_lines: int, info_start: int, info_end: int,
+                  body_start: int, body_end: int) -> CodeBlock:
+    if info_start < 0:
+        return CodeBlock(start, end, guess_language(text[start:end]), lines, code_lines, False)
+    lang = FENCE_ALIASES.get(text[info_start:info_end].lower()) or guess_language(text[body_start:body_end])
+    return CodeBlock(start, end, lang, lines, code_lines, True)
+
+
 def find_blocks(text: str) -> list[CodeBlock]:
     """Every code block in `text`: closed fences with enough code lines, then unfenced runs elsewhere."""
-    if native is not None:  # the common case in one C call: no fence, every character classified already
+    if native is not None:  # all of it in one C call, unless a character is not classified yet
         found = native.blocks(text, _BMP, MIN_CODE_CHAR_RATIO)
         if found is not None:
-            return [CodeBlock(a, b, guess_language(text[a:b]), nonblank, code_lines, False)
-                    for a, b, nonblank, code_lines in found]
+            return [_native_block(text, *t) for t in found]
     if text.count("\n") < MIN_LINES - 1 and not _fenced(text):
         return []  # too short for an unfenced block, and no fence: the common prompt costs nothing more
     data = fold(text)  # one byte per character: the checks below run on bytes, several times faster

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from pathlib import Path
 
 import hyperscan
 import numpy as np
@@ -18,6 +21,12 @@ try:
     from detectors import _codescan
 except ImportError:  # built without a C compiler: the numpy path below gives the same scores, several times slower
     _codescan = None  # type: ignore[assignment]
+else:
+    _source = Path(__file__).with_name("_codescan.c")  # in a source tree: the module must be built from this file
+    if _source.exists() and _codescan.SOURCE != hashlib.sha256(_source.read_bytes()).hexdigest()[:16]:
+        logging.getLogger(__name__).warning(
+            "detectors/_codescan.c changed since its module was built: using the numpy path (run make install)")
+        _codescan = None  # type: ignore[assignment]
 native = _codescan  # the C module or None, for code_classifier too
 
 

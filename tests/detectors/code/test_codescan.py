@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +16,7 @@ from detectors.code_classifier import CodeBlock, find_blocks, runs
 from detectors.code_line_scores import BLANK, fold, native
 from detectors.normalize import normalize
 
-pytestmark = pytest.mark.skipif(native is None, reason="detectors._codescan was not built (no C compiler)")
+needs_native = pytest.mark.skipif(native is None, reason="detectors._codescan not built, or older than its source")
 
 CORPUS = Path(__file__).resolve().parents[3] / "benchmarks" / "corpus" / "source_code" / "samples.jsonl"
 
@@ -27,11 +29,18 @@ def python_blocks(text: str, monkeypatch: pytest.MonkeyPatch) -> list[CodeBlock]
         return find_blocks(text)
 
 
-def test_the_module_is_built_by_the_install() -> None:
-    # scripts/install.sh refuses an install without it; this says so again where the tests run.
-    assert native is not None
+@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler: the numpy path runs")
+def test_the_module_is_built_from_this_source() -> None:
+    # Where a compiler exists the install builds the module, and it must be built from the source in the tree:
+    # code_line_scores does not use a module older than detectors/_codescan.c (it checks the hash built in).
+    from detectors import _codescan
+
+    assert native is not None, "detectors._codescan is not used: run make install"
+    digest = hashlib.sha256(Path(code_line_scores.__file__).with_name("_codescan.c").read_bytes()).hexdigest()[:16]
+    assert _codescan.SOURCE == digest, "detectors/_codescan.c changed since the build: run make install"
 
 
+@needs_native
 def test_constants_match_the_python_ones() -> None:
     assert native is not None
     assert native.BLANK == BLANK
@@ -42,8 +51,11 @@ def test_constants_match_the_python_ones() -> None:
     assert native.MIN_LINES == code_classifier.MIN_LINES
     assert native.MAX_GAP == code_classifier._MAX_GAP
     assert native.LONG_LINE == 400
+    assert native.FENCED_CODE == round(code_classifier.FENCED_CODE * 4)
+    assert native.MIN_FENCED_CODE_LINES == code_classifier.MIN_FENCED_CODE_LINES
 
 
+@needs_native
 def test_corpus_blocks_equal_the_python_path(monkeypatch: pytest.MonkeyPatch) -> None:
     found = 0
     for line in CORPUS.open(encoding="utf-8"):
@@ -55,6 +67,7 @@ def test_corpus_blocks_equal_the_python_path(monkeypatch: pytest.MonkeyPatch) ->
     assert found > 1000  # the comparison covered code, not only texts the gate turns away
 
 
+@needs_native
 def test_prose_and_capitals_through_the_gate_equal_the_python_path(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3)
     words = ["SELECT", "FROM", "WHERE", "MOVE", "END-IF", "le", "projet", "avance", "A-B", "IBM", "x", "(", ")", ";",
@@ -64,6 +77,7 @@ def test_prose_and_capitals_through_the_gate_equal_the_python_path(monkeypatch: 
         assert find_blocks(text) == python_blocks(text, monkeypatch)
 
 
+@needs_native
 def test_shouted_counts_as_the_regex() -> None:
     assert native is not None
     rng = random.Random(4)
@@ -75,6 +89,7 @@ def test_shouted_counts_as_the_regex() -> None:
             assert native.shouted(data, 10**6) == len(code_classifier._SHOUTED.findall(text)), text
 
 
+@needs_native
 def test_runs_equal_the_numpy_runs() -> None:
     assert native is not None
     rng = random.Random(6)
@@ -86,12 +101,14 @@ def test_runs_equal_the_numpy_runs() -> None:
         assert native.runs(q, lo, hi) == runs(q, lo, hi)
 
 
+@needs_native
 def test_runs_refuses_lines_out_of_range() -> None:
     assert native is not None
     with pytest.raises(IndexError):
         native.runs(np.zeros(3, dtype=np.int8), 2, 4)
 
 
+@needs_native
 def test_configure_refuses_a_word_too_long_for_its_sets() -> None:
     assert native is not None
     try:
@@ -101,6 +118,7 @@ def test_configure_refuses_a_word_too_long_for_its_sets() -> None:
         code_line_scores.configure_native()
 
 
+@needs_native
 @pytest.mark.parametrize("text", [
     "a(" * 200_000,                                     # one line of 400,000 characters
     ("a(" * 199 + "b\n") * 2_000,                       # lines of 399 characters, all opening
@@ -110,4 +128,27 @@ def test_configure_refuses_a_word_too_long_for_its_sets() -> None:
     ("x = 1;\n" * 6 + "```\n") * 5_000,                 # fences everywhere: the Python path
 ])
 def test_hostile_text_is_handled_as_the_python_path(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert find_blocks(text) == python_blocks(text, monkeypatch)
+
+
+CODE = "x = f(a, b);\nif (x > 1) {\n    y += x;\n}\nreturn y;\n"
+
+
+@needs_native
+@pytest.mark.parametrize("text", [
+    f"```python\n{CODE}```\n",
+    f"~~~\n{CODE}~~~\n",
+    f"````js\n{CODE}```\n{CODE}````\n",            # a shorter run does not close
+    f"```\n{CODE}~~~\n{CODE}```",                   # the other character does not close
+    f"```js\n{CODE}```js\n{CODE}```\n",             # a run with an info string does not close
+    f"    ```\n{CODE}    ```\n",                    # indented four: not a fence
+    f"   ```c\n{CODE}   ```\n",                     # indented three: a fence
+    f"```c `x`\n{CODE}```\n",                       # a backtick after the info: not a fence
+    f"\t```C++\n{CODE}```",                         # the info as written, read case-insensitively
+    f"```\n{CODE}",                                 # never closed
+    f"Voici le code :\n```Rust\n{CODE}```\nEt la suite :\n{CODE}{CODE}",
+    f"```\n```\n```\n{CODE}```\n",
+    "```\n" + "\n" * 20 + "```",
+])
+def test_fences_are_paired_as_the_python_path(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert find_blocks(text) == python_blocks(text, monkeypatch)
