@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml setup.py detectors/_codescan.c | sha256sum | cut -c1-16)
 
-.PHONY: install run test lint typecheck rules-check bench bench-short clean lock
+.PHONY: install run test lint typecheck rules-check sanitize bench bench-short clean lock
 
 # Python 3.12 is required (mitmproxy 12). Found on PATH, through pyenv, or named with PYTHON=.
 PYTHON ?= $(shell scripts/find-python.sh)
@@ -30,6 +30,9 @@ typecheck: install
 
 rules-check: install
 	$(VENV)/bin/gardefou rules check
+
+sanitize: install
+	scripts/sanitize-codescan.sh
 
 bench: install
 	$(PY) benchmarks/run_all.py

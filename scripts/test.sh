@@ -11,6 +11,7 @@ export GARDEFOU_CACHE_DIR="${GARDEFOU_CACHE_DIR:-$PWD/.cache/gardefou}"
 echo "== ruff"; "$bin/ruff" check .
 echo "== mypy"; "$bin/mypy"
 echo "== rules check"; "$bin/gardefou" rules check
+echo "== C module under AddressSanitizer and UBSan"; scripts/sanitize-codescan.sh
 # Detector throughput and accuracy figures on every run (about a minute), before the tests so that the
 # test summary is the last thing CI prints; `make bench` runs them all, longer.
 if [ "$#" -eq 0 ]; then

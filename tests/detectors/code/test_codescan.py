@@ -152,3 +152,28 @@ CODE = "x = f(a, b);\nif (x > 1) {\n    y += x;\n}\nreturn y;\n"
 ])
 def test_fences_are_paired_as_the_python_path(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
     assert find_blocks(text) == python_blocks(text, monkeypatch)
+
+
+@needs_native
+def test_random_input_gives_the_python_path_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random pieces, bytes and code points: no crash, and the same blocks as the Python path (run under
+    AddressSanitizer by scripts/sanitize-codescan.sh)."""
+    assert native is not None
+    rng = random.Random(8)
+    pieces = ["```", "~~~", "`", "~", "\n", " ", "\t", "(", ")", "[", "]", "{", "}", ";", ":", "=", "-", ">", "<",
+              "$", "#", "@", "'", '"', "def ", "SELECT ", "END-IF.", "import x", "a", "Z", "é", "中", "\U0001f600",
+              "\x00", "\x85", "\u2028", "•", "0", "12:00:00", "[ERROR]"]
+    for i in range(1500):
+        if i % 3 == 0:
+            text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1500)))
+        elif i % 3 == 1:
+            text = bytes(rng.randrange(256) for _ in range(rng.randrange(1500))).decode("latin-1")
+        else:
+            width = rng.choice([399, 400, 401])
+            text = "\n".join("".join(rng.choice(pieces) for _ in range(width))[:width] for _ in range(rng.randrange(1, 12)))
+        assert find_blocks(text) == python_blocks(text, monkeypatch)
+        data = fold(text)
+        native.shouted(data, rng.randrange(100))
+        q = bytes(rng.randrange(256) for _ in range(rng.randrange(60)))
+        lo = rng.randrange(len(q) + 1)
+        native.runs(q, lo, rng.randrange(lo, len(q) + 1))
