@@ -30,6 +30,9 @@ class EngineConfig:
     categories: tuple[str, ...] | None = None
     # Names, places and organisations through NER (regulated data); costs milliseconds per prompt.
     names: bool = False
+    # Load the NER model while the engine is built (the proxy: prompts are scanned on its event loop, which must
+    # never wait seconds for it); otherwise it loads in the background and the first prompt needing it waits.
+    load_models_now: bool = False
     # The source-code classifier stage.
     source_code: bool = True
     # Personal-record signal: several identifier types close together.

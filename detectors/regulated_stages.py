@@ -18,7 +18,7 @@ def regulated_stages(config: EngineConfig) -> list[Stage]:
 
         local = config.rules_dir / "regulated_data" / CANDIDATE_RULES.name
         names = NamesStage(candidate_rules=local if local.exists() else CANDIDATE_RULES, cache_dir=config.cache_dir)
-        names.warm_up(background=True)  # the model loads while the proxy starts, not on the first prompt
+        names.warm_up(background=not config.load_models_now)
         stages.append(names)
     if config.records:
         from detectors.records import RecordsStage

@@ -72,14 +72,9 @@ def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Pa
         check_service_ids(policy, service_ids)
     config = EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir or default_cache_dir(), names=names,
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
-                          fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns)
+                          fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns,
+                          load_models_now=True)  # before the policy goes into force: seconds, once per process
     engine = build_engine(config)
-    for stage in engine.stages:
-        # The NER model is loaded before the policy goes into force (seconds, once per process): prompts are
-        # scanned on the event loop, which must never wait for it.
-        warm_up = getattr(stage, "warm_up", None)
-        if warm_up is not None:
-            warm_up()
     return Runtime(policy, engine, signature(watched_files(policy_path, rules_dir, policy)))
 
 
