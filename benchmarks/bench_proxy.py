@@ -72,8 +72,30 @@ WORDS = ("le projet avance bien et l'équipe prépare la démonstration pour le 
          "the quarterly report shows growth in every region except the north where sales were flat").split()
 
 
+# With --bodies code: 4 KB excerpts of installed source files, each pasted under a question (filled by main).
+CODE_EXCERPTS: list[str] = []
+
+
+def code_excerpts(n: int = 200) -> list[str]:
+    """About 4 KB of real code from each of `n` installed source files, cut at line boundaries."""
+    from corpus_mixed import code_files
+
+    out = []
+    for path in code_files()[:n]:
+        text = path.read_text(errors="replace")
+        cut = text.rfind("\n", 0, 4000)
+        out.append(text[: cut if cut > 0 else 4000])
+    return out
+
+
 def body(rng: random.Random) -> bytes:
-    """A 4-5 KB chat request of ordinary prose and a bit of code, different every time."""
+    """A 4-5 KB chat request, different every time: ordinary prose and a bit of code, or (--bodies code) a question
+    over a pasted source file, which the source-code stage reports."""
+    if CODE_EXCERPTS:
+        msg = rng.choice(["Peux-tu relire ce code ?", "Why does this fail?", "Optimise ce module :"]) + "\n\n"
+        msg += rng.choice(CODE_EXCERPTS)
+        return json.dumps({"model": "gpt-4o-mini", "messages": [
+            {"role": "system", "content": "Tu es un assistant utile."}, {"role": "user", "content": msg}]}).encode()
     target = rng.randrange(4000, 5000)
     words: list[str] = []
     size = 0
@@ -194,7 +216,11 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, help="measurement time per configuration")
     ap.add_argument("--concurrency", type=int, default=10)
     ap.add_argument("--rounds", type=int, help="alternating rounds per configuration (default 1 short, 3 full)")
+    ap.add_argument("--bodies", choices=("prose", "code"), default="prose",
+                    help="prose with a little code on one line (default), or pasted source files the policy logs")
     args = ap.parse_args()
+    if args.bodies == "code":
+        CODE_EXCERPTS.extend(code_excerpts())
     seconds = args.seconds or (6.0 if args.short else 20.0)
     work = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
     os.environ.setdefault("GARDEFOU_CACHE_DIR", str(ROOT / ".cache" / "gardefou"))
@@ -251,7 +277,8 @@ def main() -> int:
     summary: dict[str, object] = {"concurrency": args.concurrency, "seconds": seconds, "short": args.short,
                                   "time_to_first_token": ttft,
                                   "load_average_at_end": os.getloadavg()[0],
-                                  "body_bytes": "4000-5000", "cpus": os.cpu_count(), "runs": results}
+                                  "body_bytes": "4000-5000", "bodies": args.bodies, "cpus": os.cpu_count(),
+                                  "runs": results}
     for name in results:
         if name.startswith("bare_"):
             continue
@@ -276,8 +303,9 @@ def main() -> int:
               f"{summary[f'{name}_rps_ratio_vs_lean']:.3f}, CPU per request "
               f"{summary[f'{name}_added_cpu_ms_per_request_vs_lean']:+.3f} ms")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "bench_proxy.json").write_text(json.dumps(summary, indent=2))
-    print(f"written {RESULTS / 'bench_proxy.json'}")
+    out = RESULTS / ("bench_proxy.json" if args.bodies == "prose" else f"bench_proxy_{args.bodies}.json")
+    out.write_text(json.dumps(summary, indent=2))
+    print(f"written {out}")
     return 0
 
 

@@ -209,3 +209,29 @@ def test_sink_close_is_idempotent(tmp_path: Path) -> None:
     sink.close()
     sink.close()
     assert lines(tmp_path / "i.jsonl") == [{"x": 1}]
+
+
+def test_a_burst_is_on_disk_once_the_queue_drains(tmp_path: Path) -> None:
+    # The file is flushed when the listener's queue is empty (one write a burst), not only at close.
+    path = tmp_path / "i.jsonl"
+    sink = IncidentSink([RetainedFile(path, 0, 0, 0)])
+    try:
+        for i in range(500):
+            sink.write({"n": i})
+        deadline = time.monotonic() + 10
+        while len(path.read_text().splitlines()) < 500:
+            assert time.monotonic() < deadline, "the burst was not flushed while the sink stayed open"
+            time.sleep(0.01)
+        assert lines(path) == [{"n": i} for i in range(500)]
+    finally:
+        sink.close()
+
+
+def test_a_device_is_never_rotated(tmp_path: Path) -> None:
+    # /dev/null as the incident log (a deployment that keeps syslog only): writes go on, nothing is renamed.
+    sink = IncidentSink([RetainedFile(Path("/dev/null"), 100, 2, 0)])
+    for i in range(50):
+        sink.write({"n": i, "pad": "x" * 40})
+    sink.close()
+    assert Path("/dev/null").is_char_device()
+    assert not list(Path("/dev").glob("null.*"))
