@@ -6,6 +6,7 @@ import hashlib
 import json
 import random
 import shutil
+import sysconfig
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,8 @@ def python_blocks(text: str, monkeypatch: pytest.MonkeyPatch) -> list[CodeBlock]
         return find_blocks(text)
 
 
-@pytest.mark.skipif(shutil.which("cc") is None, reason="no C compiler: the numpy path runs")
+@pytest.mark.skipif(shutil.which("cc") is None or not Path(sysconfig.get_paths()["include"], "Python.h").exists(),
+                    reason="no C compiler or no Python headers: the numpy path runs (setup.py)")
 def test_the_module_is_built_from_this_source() -> None:
     # Where a compiler exists the install builds the module, and it must be built from the source in the tree:
     # code_line_scores does not use a module older than detectors/_codescan.c (it checks the hash built in).
