@@ -1,4 +1,4 @@
-/* _codescan: the source-code stage's hot loop in C: folding, every line's `line_score`, and the runs of code lines.
+/* _codescan: the source-code stage's hot loop in C: folding, every line's `line_score`, fences, runs, the gate.
  *
  * Works on text folded to one byte per character (detectors/code_line_scores.py: ASCII kept, every other character
  * replaced by the byte of its class), so each test below is a byte test. Each matcher is the port of one regular
@@ -31,8 +31,8 @@ typedef unsigned char u8;
 #define MIN_FENCED_CODE_LINES 3  /* code_classifier.MIN_FENCED_CODE_LINES */
 
 /* Byte classes of folded text (see code_line_scores._char_class). */
-enum { WS = 1, WORD = 2, DIGIT = 4, LETTER = 8, UPPER = 16, LOWER = 32, SYM = 64, OPSTART = 128, ASSIGN_HEAD = 256,
-       ASSIGN_MORE = 512, CODE_CHAR = 1024 };
+enum { WS = 1, WORD = 2, DIGIT = 4, LETTER = 8, UPPER = 16, LOWER = 32, SYM = 64, ASSIGN_HEAD = 128, ASSIGN_MORE = 256,
+       CODE_CHAR = 512 };
 static uint16_t CLS[256];
 
 #define IS(c, k) (CLS[(u8)(c)] & (k))
@@ -81,7 +81,6 @@ static void init_classes(void) {
     CLS[0x81] |= WORD | LETTER | UPPER;  /* _UPPER */
     CLS[0x82] |= WORD | LETTER;          /* _UNCASED */
     for (const char *p = symbols; *p; p++) CLS[(u8)*p] |= SYM;
-    for (const char *p = "-=:!&|<>+$]"; *p; p++) CLS[(u8)*p] |= OPSTART;  /* first characters of _OPERATOR */
     for (int c = 0; c < 256; c++) {
         if (CLS[c] & WORD) CLS[c] |= ASSIGN_HEAD | ASSIGN_MORE;
     }
