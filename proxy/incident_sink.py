@@ -37,7 +37,7 @@ def incident_record(o: Outcome, when: datetime) -> dict[str, object]:
         "group": o.group,
         "findings": [
             {"category": e.category, "type": e.type, "rule": e.rule, "confidence": e.confidence,
-             "masked": e.masked, "hash": e.hash, "location": e.location}
+             "masked": e.masked, "hash": e.hash, "location": e.location, "attributes": dict(e.attributes)}
             for e in o.evidence
         ],
         "justification": o.justification,

@@ -24,6 +24,8 @@ class Evidence:
     masked: str
     hash: str
     location: str = ""  # where in the request, e.g. "messages[2].content"
+    # The finding's non-sensitive attributes: the code block's language, the matched source file, the EDM table...
+    attributes: tuple[tuple[str, str], ...] = ()
 
 
 def evidence_from(findings: Iterable[tuple[Finding, str, str]], key: bytes) -> tuple[Evidence, ...]:
@@ -32,7 +34,8 @@ def evidence_from(findings: Iterable[tuple[Finding, str, str]], key: bytes) -> t
     for f, text, location in findings:
         value = text[f.start:f.end]
         out.append(
-            Evidence(f.category, f.type, f.rule, f.confidence.label, mask(value), value_hash(value, key), location)
+            Evidence(f.category, f.type, f.rule, f.confidence.label, mask(value), value_hash(value, key), location,
+                     f.attributes)
         )
     return tuple(out)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,11 +58,26 @@ def running(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory) -> Ite
     p.stop()
 
 
+def incident_findings(proxy: Proxy) -> list[dict[str, object]]:
+    path = proxy.ca_dir / "incidents.jsonl"  # the default: in the CA directory
+    if not path.exists():
+        return []
+    return [f for line in path.read_text(encoding="utf-8").splitlines() for f in json.loads(line)["findings"]]
+
+
 def test_indexes_are_enforced_from_the_start(running: tuple[Proxy, Path]) -> None:
-    proxy, _ = running
+    proxy, work = running
     assert chat_status(proxy, "Relance Vasseur, solene.vasseur@example.fr, pour la facture") == 403
     assert chat_status(proxy, "Peux-tu relire ceci ?\n" + CODE.replace("ledger", "book").replace("pending", "todo")) == 403
     assert chat_status(proxy, "Bonjour, une question sur la facturation en général.") == 200
+    # The incidents name the table and the source file (what the security team needs), never a value.
+    assert wait_for(lambda: {f["type"] for f in incident_findings(proxy)} >= {"edm_record", "fingerprint_match"}, 10)
+    edm = next(f for f in incident_findings(proxy) if f["type"] == "edm_record")
+    fp = next(f for f in incident_findings(proxy) if f["type"] == "fingerprint_match")
+    assert isinstance(edm["attributes"], dict) and edm["attributes"]["table"] == "clients"
+    assert isinstance(fp["attributes"], dict) and fp["attributes"]["source"] == str((work / "repo" / "ledger.py").resolve())
+    written = (proxy.ca_dir / "incidents.jsonl").read_text(encoding="utf-8")
+    assert "Vasseur" not in written and "solene" not in written and "pending" not in written
 
 
 def test_rebuilt_indexes_and_threshold_reload(running: tuple[Proxy, Path]) -> None:

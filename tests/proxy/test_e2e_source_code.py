@@ -84,6 +84,9 @@ def test_shipped_policy_forwards_code_and_logs_an_incident(logging_proxy: Proxy,
     assert isinstance(findings, list)
     assert [f["rule"] for f in findings if f["category"] == "source_code"] == ["source_code.classifier"]
     assert findings[0]["location"] == "messages[0].content"
+    # The block's language and size go with the incident (a dashboard by language), never its text.
+    assert findings[0]["attributes"] == {"language": "python" if prompt is UNFENCED else "sql",
+                                         "lines": "8" if prompt is UNFENCED else "5"}
 
 
 def test_nothing_of_the_code_is_written_by_the_proxy(logging_proxy: Proxy, clean_upstream: Upstream) -> None:

@@ -48,10 +48,19 @@ def test_record_has_the_documented_fields_and_no_value() -> None:
     assert rec["time"] == "2026-01-02T03:04:05.678Z"
     assert rec["findings"] == [{"category": "credentials", "type": "aws_key", "rule": "credentials.aws.access_key",
                                 "confidence": "high", "masked": "AKIA…7XYA", "hash": "3f2a" * 4,
-                                "location": "messages[0].content"}]
+                                "location": "messages[0].content", "attributes": {}}]
     assert {"incident_id", "action", "service", "app_status", "account", "endpoint", "group", "justification",
             "policy_version", "rules_version", "error", "fail_mode"} <= rec.keys()
     assert SECRET not in json.dumps(rec)
+
+
+def test_a_findings_attributes_are_recorded() -> None:
+    # What the detectors report beside the value: the code block's language, the matched source file, the table.
+    e = Evidence("intellectual_property", "fingerprint_match", "intellectual_property.fingerprint", "high", "def…x)",
+                 "ab" * 8, "messages[0].content", (("source", "/srv/repo/ledger.py"), ("fingerprints", "12")))
+    o = Outcome("f9", "openai", "sanctioned", "chat", "dev", "block", (e,))
+    rec = incident_record(o, datetime(2026, 1, 2, tzinfo=UTC))
+    assert rec["findings"][0]["attributes"] == {"source": "/srv/repo/ledger.py", "fingerprints": "12"}
 
 
 def test_only_non_allow_verdicts_are_written(tmp_path: Path) -> None:
