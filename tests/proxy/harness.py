@@ -239,6 +239,13 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 90.0) -> bool:
     return False
 
 
+def read_incidents(path: Path) -> list[dict[str, object]]:
+    """The records of a running proxy's incident log so far ([] before the first one)."""
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
 def chat_status(proxy: Proxy, prompt: str) -> int:
     """HTTP status of an OpenAI chat request carrying `prompt`, sent through `proxy`."""
     body = {"model": "m", "messages": [{"role": "user", "content": prompt}]}

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from harness import AI_HOSTS, ROOT, Proxy, Upstream, chat_status, wait_for
+from harness import AI_HOSTS, ROOT, Proxy, Upstream, chat_status, read_incidents, wait_for
 
 from gardefou.cli import main
 
@@ -59,10 +58,8 @@ def running(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory) -> Ite
 
 
 def incident_findings(proxy: Proxy) -> list[dict[str, object]]:
-    path = proxy.ca_dir / "incidents.jsonl"  # the default: in the CA directory
-    if not path.exists():
-        return []
-    return [f for line in path.read_text(encoding="utf-8").splitlines() for f in json.loads(line)["findings"]]
+    records = read_incidents(proxy.ca_dir / "incidents.jsonl")  # the default: in the CA directory
+    return [f for r in records for f in r["findings"]]
 
 
 def test_indexes_are_enforced_from_the_start(running: tuple[Proxy, Path]) -> None:

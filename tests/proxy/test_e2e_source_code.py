@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import openai
 import pytest
-from harness import AI_HOSTS, ROOT, Proxy, Upstream, wait_for
+from harness import AI_HOSTS, ROOT, Proxy, Upstream, read_incidents, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -60,8 +59,7 @@ def blocking_proxy(upstream: Upstream, tmp_path_factory: pytest.TempPathFactory)
 
 
 def incidents(proxy: Proxy) -> list[dict[str, object]]:
-    path = proxy.ca_dir.parent / "incidents.jsonl"
-    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+    return read_incidents(proxy.ca_dir.parent / "incidents.jsonl")
 
 
 def ask(proxy: Proxy, prompt: str) -> None:
