@@ -14,7 +14,8 @@ SOURCE = Path(__file__).parent / "detectors" / "_codescan.c"
 # module in place.
 CANNOT_BUILD = (shutil.which(os.environ.get("CC", "cc")) is None and shutil.which("gcc") is None) or not Path(
     sysconfig.get_paths()["include"], "Python.h").exists()
-# The module carries the hash of its source, so that a module older than its source is noticed (code_line_scores).
+# The module carries the hash of its source, so that a module older than its source is noticed: the same hash as
+# code_line_scores.source_digest (this file cannot import the package: the build runs without its dependencies).
 DIGEST = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
 
 setup(ext_modules=[Extension(

@@ -17,13 +17,20 @@ import regex
 
 from detectors.code_lines import _AMBIGUOUS, _BARE, _KEYWORDS, _SYMBOLS, CODE_CHARS, line_score
 
+C_SOURCE = Path(__file__).with_name("_codescan.c")  # in a source tree (not in a wheel): the C module's source
+
+
+def source_digest(path: Path = C_SOURCE) -> str:
+    """The hash of the C source that setup.py builds into the module (`_codescan.SOURCE`)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 try:
     from detectors import _codescan
 except ImportError:  # built without a C compiler: the numpy path below gives the same scores, several times slower
     _codescan = None  # type: ignore[assignment]
 else:
-    _source = Path(__file__).with_name("_codescan.c")  # in a source tree: the module must be built from this file
-    if _source.exists() and _codescan.SOURCE != hashlib.sha256(_source.read_bytes()).hexdigest()[:16]:
+    if C_SOURCE.exists() and _codescan.SOURCE != source_digest():  # the module must be built from this source
         logging.getLogger(__name__).warning(
             "detectors/_codescan.c changed since its module was built: using the numpy path (run make install)")
         _codescan = None  # type: ignore[assignment]

@@ -19,7 +19,7 @@ mkdir -p "$tmp/benchmarks/corpus" && cp -r benchmarks/corpus/source_code "$tmp/b
 rm -f "$tmp"/detectors/*.so
 include=$("$py" -c "import sysconfig; print(sysconfig.get_paths()['include'])")
 suffix=$("$py" -c "import sysconfig; print(sysconfig.get_config_var('EXT_SUFFIX'))")
-digest=$("$py" -c "import hashlib; print(hashlib.sha256(open('detectors/_codescan.c', 'rb').read()).hexdigest()[:16])")
+digest=$("$py" -c "from detectors.code_line_scores import source_digest; print(source_digest())")
 "$cc" -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined -fPIC -shared \
   -I"$include" -DCODESCAN_SOURCE="\"$digest\"" detectors/_codescan.c -o "$tmp/detectors/_codescan$suffix"
 cd "$tmp"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import shutil
@@ -38,8 +37,7 @@ def test_the_module_is_built_from_this_source() -> None:
     from detectors import _codescan
 
     assert native is not None, "detectors._codescan is not used: run make install"
-    digest = hashlib.sha256(Path(code_line_scores.__file__).with_name("_codescan.c").read_bytes()).hexdigest()[:16]
-    assert _codescan.SOURCE == digest, "detectors/_codescan.c changed since the build: run make install"
+    assert _codescan.SOURCE == code_line_scores.source_digest(), "_codescan.c changed since the build: make install"
 
 
 @needs_native
