@@ -21,5 +21,5 @@ DIGEST = hashlib.sha256(SOURCE.read_bytes()).hexdigest()[:16]
 setup(ext_modules=[Extension(
     "detectors._codescan", [str(SOURCE.relative_to(SOURCE.parents[1]))], optional=CANNOT_BUILD,
     define_macros=[("CODESCAN_SOURCE", f'"{DIGEST}"')],
-    extra_compile_args=["-O2", "-Werror=implicit-function-declaration"],
+    extra_compile_args=["-O3", "-Werror=implicit-function-declaration"],
 )])

@@ -23,6 +23,7 @@ typedef unsigned char u8;
 #define CODESCAN_SOURCE "unknown"  /* setup.py defines it: the hash of this file */
 #endif
 #define LONG_LINE 400
+#define CODE_CHARS "{};()=<>$[]"  /* code_lines.CODE_CHARS, counted by the gate (see survey) */
 #define CODE_Q 6      /* quarter points of a code line (code_lines.CODE * 4) */
 #define COMMENT_Q 2   /* quarter points of a comment line (code_lines.COMMENT * 4) */
 #define MIN_LINES 6   /* code_classifier.MIN_LINES */
@@ -31,8 +32,7 @@ typedef unsigned char u8;
 #define MIN_FENCED_CODE_LINES 3  /* code_classifier.MIN_FENCED_CODE_LINES */
 
 /* Byte classes of folded text (see code_line_scores._char_class). */
-enum { WS = 1, WORD = 2, DIGIT = 4, LETTER = 8, UPPER = 16, LOWER = 32, SYM = 64, ASSIGN_HEAD = 128, ASSIGN_MORE = 256,
-       CODE_CHAR = 512 };
+enum { WS = 1, WORD = 2, DIGIT = 4, LETTER = 8, UPPER = 16, LOWER = 32, SYM = 64, ASSIGN_HEAD = 128, ASSIGN_MORE = 256 };
 static uint16_t CLS[256];
 
 #define IS(c, k) (CLS[(u8)(c)] & (k))
@@ -40,33 +40,35 @@ static uint16_t CLS[256];
 #define ASCII_LOWER(c) ((c) >= 'a' && (c) <= 'z')
 #define ASCII_LETTER(c) (ASCII_UPPER(c) || ASCII_LOWER(c))
 
-/* Per-character counts by (class of the previous character, character): symbols, spaces " ", word starts (a letter
- * after a non-letter) and token starts (a non-blank after a blank), 16 bits each; PREV[c] is c's class times 256. */
-static uint64_t COUNTS[3 * 256];
-static uint16_t PREV[256];
-/* OPERATOR_PAIR: one bit per pair of characters that starts an _OPERATOR match, checked further for "--" and "]". */
-static uint8_t OPERATOR_PAIR[256 * 256 / 8];
-#define PAIR_BIT(a, b) (OPERATOR_PAIR[((a) << 5) | ((b) >> 3)] & (1u << ((b) & 7)))
+/* Per-character counts by (row of the previous character, character), 12 bits each: symbols, spaces " ", word starts
+ * (a letter after a non-letter), token starts (a non-blank after a blank) and operator pairs (an _OPERATOR match
+ * opened by the two characters, but for "--" and "]" then blanks, checked apart). ROW[c] is c's row times 256: other
+ * characters, letters, blanks, then one row per character that can open an operator. One pass counts everything. */
+#define ROWS (3 + 11)
+static const char OPERATOR_FIRST[] = "-=:!&|<>+$]";
+static uint64_t COUNTS[ROWS * 256];
+static uint16_t ROW[256];
+#define FIELD(counts, k) ((Py_ssize_t)((counts) >> (12 * (k)) & 0xFFF))
 
 static void init_classes(void);
 
 static void init_tables(void) {
     init_classes();
-    for (int c = 0; c < 256; c++) PREV[c] = (uint16_t)(256 * ((CLS[c] & LETTER) ? 1 : (CLS[c] & WS) ? 2 : 0));
-    for (int prev = 0; prev < 3; prev++)
+    static const char *pairs[] = {"->", "=>", "::", "==", "!=", "&&", "||", "<=", ">=", "++", "+=", "<<", ">>", "$(",
+                                  "${", "]["};
+    for (int c = 0; c < 256; c++) {
+        const char *op = c ? strchr(OPERATOR_FIRST, c) : NULL;
+        ROW[c] = (uint16_t)(256 * (op ? 3 + (op - OPERATOR_FIRST) : (CLS[c] & LETTER) ? 1 : (CLS[c] & WS) ? 2 : 0));
+    }
+    for (int row = 0; row < ROWS; row++)
         for (int c = 0; c < 256; c++) {
             uint64_t letter = (CLS[c] & LETTER) != 0, ws = (CLS[c] & WS) != 0;
-            uint64_t sym = (CLS[c] & SYM) != 0, space = c == ' ', word = letter && prev != 1, token = !ws && prev == 2;
-            COUNTS[prev * 256 + c] = sym | space << 16 | word << 32 | token << 48;
+            uint64_t sym = (CLS[c] & SYM) != 0, space = c == ' ', word = letter && row != 1, token = !ws && row == 2;
+            uint64_t op = 0;
+            for (size_t k = 0; row >= 3 && k < sizeof pairs / sizeof *pairs; k++)
+                op |= (u8)pairs[k][0] == (u8)OPERATOR_FIRST[row - 3] && (u8)pairs[k][1] == c;
+            COUNTS[row * 256 + c] = sym | space << 12 | word << 24 | token << 36 | op << 48;
         }
-    static const char *pairs[] = {"->", "=>", "::", "==", "!=", "&&", "||", "<=", ">=", "++", "+=", "<<", ">>", "$(",
-                                  "${", "--", "]["};
-    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
-        u8 a = (u8)pairs[k][0], b = (u8)pairs[k][1];
-        OPERATOR_PAIR[(a << 5) | (b >> 3)] |= (u8)(1u << (b & 7));
-    }
-    for (int c = 0; c < 256; c++)
-        if (CLS[c] & WS) OPERATOR_PAIR[(']' << 5) | (c >> 3)] |= (u8)(1u << (c & 7));
 }
 
 static void init_classes(void) {
@@ -319,43 +321,38 @@ static int is_assign(const u8 *s, Py_ssize_t n) {
     return i + 2 < n && ((s[i] == ':' && s[i + 1] == '=') || (s[i] == '<' && s[i + 1] == '-'));
 }
 
-/* _CALL.search: [\w$>\]]\((?:[^()]*|\([^()]*\))*\) ; linear: closes[j] says whether the text from j on closes a
- * parenthesis opened just before j, with at most one level of nesting inside; nxt[j] is the first parenthesis at
- * or after j (n when none). */
+/* _CALL.search: [\w$>\]]\((?:[^()]*|\([^()]*\))*\) ; linear, on the line's parentheses alone: closes[t] says
+ * whether the parentheses from the t-th on close one opened just before, with at most one level of nesting inside
+ * ("()" pairs, then ")"). Most lines have none, and the rest only a few. */
 static int has_call(const u8 *s, Py_ssize_t n) {
-    if (!memchr(s, '(', (size_t)n)) return 0;  /* most lines: no parenthesis at all */
-    Py_ssize_t nxt[LONG_LINE + 2];
-    u8 closes[LONG_LINE + 2];
-    nxt[n] = nxt[n + 1] = n;
-    closes[n] = closes[n + 1] = 0;
-    for (Py_ssize_t j = n - 1; j >= 0; j--) {
-        nxt[j] = s[j] == '(' || s[j] == ')' ? j : nxt[j + 1];
-        Py_ssize_t p = nxt[j];
-        if (p == n) closes[j] = 0;
-        else if (s[p] == ')') closes[j] = 1;
-        else {
-            Py_ssize_t k = nxt[p + 1];  /* inside one level: the next parenthesis must close it */
-            closes[j] = k < n && s[k] == ')' ? closes[k + 1] : 0;
-        }
+    const u8 *first = memchr(s, '(', (size_t)n);
+    if (!first) return 0;  /* most lines: no parenthesis at all */
+    Py_ssize_t pos[LONG_LINE + 1];
+    Py_ssize_t m = 0;
+    for (Py_ssize_t j = first - s; j < n; j++) {  /* branch-free: parentheses come unpredictably */
+        pos[m] = j;
+        m += s[j] == '(' || s[j] == ')';
     }
-    for (Py_ssize_t j = 0; j + 1 < n; j++)
-        if (s[j + 1] == '(' && (IS(s[j], WORD) || s[j] == '$' || s[j] == '>' || s[j] == ']') && closes[j + 2])
+    u8 closes[LONG_LINE + 2];
+    closes[m] = closes[m + 1] = 0;
+    for (Py_ssize_t t = m - 1; t >= 0; t--)
+        closes[t] = s[pos[t]] == ')' ? 1 : (t + 1 < m && s[pos[t + 1]] == ')') ? closes[t + 2] : 0;
+    for (Py_ssize_t t = 0; t < m; t++) {
+        Py_ssize_t j = pos[t] - 1;  /* the character before an opening parenthesis */
+        if (s[pos[t]] == '(' && j >= 0 && (IS(s[j], WORD) || s[j] == '$' || s[j] == '>' || s[j] == ']')
+            && closes[t + 1])
             return 1;
+    }
     return 0;
 }
 
-/* _OPERATOR.search */
-static int has_operator(const u8 *s, Py_ssize_t n) {
-    for (Py_ssize_t i = 0; i + 1 < n; i++) {
-        u8 a = s[i], b = s[i + 1];
-        if (!PAIR_BIT(a, b)) continue;  /* one table test a character */
-        if (a == '-' && b == '-') {
-            if (i + 2 == n) return 1;  /* --\s*$ on a stripped line */
-        } else if (a == ']') {
-            Py_ssize_t k = run(s, n, i + 1, WS);
-            if (k < n && s[k] == '[') return 1;
-        } else
-            return 1;
+/* _OPERATOR.search, given the count of operator pairs from the counting pass: only "--" at the end of the line
+ * and "]" then blanks then "[" are left to look for. */
+static int has_operator(const u8 *s, Py_ssize_t n, Py_ssize_t pairs) {
+    if (pairs || (n >= 2 && s[n - 2] == '-' && s[n - 1] == '-')) return 1;  /* --\s*$ on a stripped line */
+    for (const u8 *p = s, *end = s + n; (p = memchr(p, ']', (size_t)(end - p))) != NULL;) {
+        Py_ssize_t k = run(s, n, ++p - s, WS);
+        if (k > p - s && k < n && s[k] == '[') return 1;
     }
     return 0;
 }
@@ -394,9 +391,11 @@ static int line_quarters(const u8 *line, Py_ssize_t len) {
     /* Branch-free (letters and blanks alternate unpredictably), and no dependency from one character to the next
      * but the sum: lines are at most 400 characters, so each count fits its 16 bits. */
     uint64_t counts = COUNTS[2 * 256 + s[0]];
-    for (Py_ssize_t i = 1; i < n; i++) counts += COUNTS[PREV[s[i - 1]] + s[i]];
-    Py_ssize_t sym = (Py_ssize_t)(counts & 0xFFFF), spaces = (Py_ssize_t)(counts >> 16 & 0xFFFF);
-    Py_ssize_t words = (Py_ssize_t)(counts >> 32 & 0xFFFF), tokens = (Py_ssize_t)(counts >> 48);
+    for (Py_ssize_t i = 1, row = ROW[s[0]]; i < n; i++) {  /* each character's row read once, kept for the next */
+        counts += COUNTS[row + s[i]];
+        row = ROW[s[i]];
+    }
+    Py_ssize_t sym = FIELD(counts, 0), spaces = FIELD(counts, 1), words = FIELD(counts, 2), tokens = FIELD(counts, 3);
     double density = (double)sym / (double)n;
     if (is_comment(s, n)) return COMMENT_Q;
     u8 last = s[n - 1];
@@ -421,7 +420,7 @@ static int line_quarters(const u8 *line, Py_ssize_t len) {
     else if (last == '.' && f > 1 && is_upper_word(s, f) && n < 120) q += 6;
     if (is_assign(s, n)) q += 6;
     if (has_call(s, n)) q += 4;
-    if (has_operator(s, n)) q += 4;
+    if (has_operator(s, n, FIELD(counts, 4))) q += 4;
     if (density > 0.08) {
         q += 4;
         if (density > 0.16) q += 2;
@@ -446,8 +445,11 @@ static PyObject *py_configure(PyObject *self, PyObject *args) {
     static const int flags[3] = {KEYWORD, AMBIGUOUS, BARE};
     const char *code_chars;
     if (!PyArg_ParseTuple(args, "OOOy", &lists[0], &lists[1], &lists[2], &code_chars)) return NULL;
-    for (int c = 0; c < 256; c++) CLS[c] &= (uint16_t)~CODE_CHAR;
-    for (const char *p = code_chars; *p; p++) CLS[(u8)*p] |= CODE_CHAR;
+    if (strcmp(code_chars, CODE_CHARS) != 0) {  /* compiled into the survey's comparisons: they must agree */
+        PyErr_Format(PyExc_ValueError, "code characters %s differ from the module's %s: rebuild it", code_chars,
+                     CODE_CHARS);
+        return NULL;
+    }
     memset(SET, 0, sizeof SET);
     configured = 0;
     bare_max = 0;
@@ -473,7 +475,8 @@ static PyObject *py_configure(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* Folds `text` into o[0..len) with the table; 0 when a character is not in it yet (classified in Python then). */
+/* Folds `text` into o[0..len) with the table; 0 when a character is above U+FFFE or, for 4-byte text, not in the table
+ * yet (classified in Python then). Elsewhere a character not in the table yet is folded to UNSEEN. */
 static int fold_into(PyObject *text, const u8 *t, u8 *o) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text), missing = 0;
@@ -481,9 +484,9 @@ static int fold_into(PyObject *text, const u8 *t, u8 *o) {
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *p = data;
         for (Py_ssize_t i = 0; i < n; i++) o[i] = t[p[i]];
-    } else if (kind == PyUnicode_2BYTE_KIND) {
+    } else if (kind == PyUnicode_2BYTE_KIND) {  /* UNSEEN left in o: the survey finds it (no test here) */
         const Py_UCS2 *p = data;
-        for (Py_ssize_t i = 0; i < n; i++) missing |= (o[i] = t[p[i]]) == UNSEEN;
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = t[p[i]];
     } else {
         const Py_UCS4 *p = data;
         for (Py_ssize_t i = 0; i < n && !missing; i++) missing = p[i] >= 0xFFFF || (o[i] = t[p[i]]) == UNSEEN;
@@ -506,7 +509,9 @@ static PyObject *py_fold(PyObject *self, PyObject *args) {
     Py_buffer table;
     if (!PyArg_ParseTuple(args, "UO", &text, &table_obj) || get_table(table_obj, &table) < 0) return NULL;
     PyObject *out = PyBytes_FromStringAndSize(NULL, PyUnicode_GET_LENGTH(text));
-    if (out && !fold_into(text, table.buf, (u8 *)PyBytes_AS_STRING(out))) Py_SETREF(out, Py_NewRef(Py_None));
+    if (out && (!fold_into(text, table.buf, (u8 *)PyBytes_AS_STRING(out))
+                || memchr(PyBytes_AS_STRING(out), UNSEEN, (size_t)PyBytes_GET_SIZE(out))))
+        Py_SETREF(out, Py_NewRef(Py_None));
     PyBuffer_Release(&table);
     return out;
 }
@@ -682,6 +687,40 @@ static PyObject *py_runs(PyObject *self, PyObject *args) {
 
 static Py_ssize_t count_shouted(const u8 *s, Py_ssize_t n, Py_ssize_t limit);
 
+/* One pass over the folded text for the gate: its newlines, its code characters (CODE_CHARS), whether it holds a
+ * fence ("```" or "~~~"), and whether it holds a byte that stops the C path: with `raw` set the text is ASCII read in
+ * place, and a control character must be folded first; otherwise a character scored in Python (SLOW) or not in the
+ * fold table yet (UNSEEN). Plain
+ * comparisons and sums, so that the compiler vectorises the loop: it reads every character of every prompt. */
+typedef struct { Py_ssize_t newlines, code_chars; int fence, stop; } Survey;
+
+static Survey survey(const u8 *d, Py_ssize_t n, int raw) {
+    Survey v = {0, 0, 0, 0};
+    for (Py_ssize_t i = 0; i < n;) {
+        /* chunks of at most 255 characters: byte-wide counters do not overflow, and vectorise best */
+        Py_ssize_t end = n - i > 255 ? i + 255 : n, inner = end < n - 2 ? end : n - 2;
+        u8 nl = 0, cc = 0, fence = 0, stop = 0;
+        Py_ssize_t j = i;
+        for (; j < inner; j++) {  /* a fence needs the two characters after: only read where they exist */
+            u8 c = d[j];
+            nl += c == '\n';
+            cc += (c == '{') + (c == '}') + (c == ';') + (c == '(') + (c == ')') + (c == '=') + (c == '<') + (c == '>')
+                  + (c == '$') + (c == '[') + (c == ']');
+            fence |= (c == '`' || c == '~') & (d[j + 1] == c) & (d[j + 2] == c);
+            stop |= raw ? (c < 9) | ((u8)(c - 14) < 18) | (c == 127) : (c == SLOW) | (c == UNSEEN);
+        }
+        for (; j < end; j++) {
+            u8 c = d[j];
+            nl += c == '\n';
+            cc += (u8)(memchr(CODE_CHARS, c, sizeof CODE_CHARS - 1) != NULL);
+            stop |= raw ? (c < 9) | ((u8)(c - 14) < 18) | (c == 127) : (c == SLOW) | (c == UNSEEN);
+        }
+        v.newlines += nl, v.code_chars += cc, v.fence |= fence, v.stop |= stop;
+        i = end;
+    }
+    return v;
+}
+
 /* code_classifier.find_blocks in one call: fold, the cheap gate, scores, fences and runs. None when the Python path
  * must take it: a character not classified yet, or one scored in Python. */
 static PyObject *py_blocks(PyObject *self, PyObject *args) {
@@ -691,25 +730,30 @@ static PyObject *py_blocks(PyObject *self, PyObject *args) {
     if (!check_configured() || !PyArg_ParseTuple(args, "UOd", &text, &table_obj, &min_ratio)) return NULL;
     if (get_table(table_obj, &table) < 0) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    u8 *d = PyMem_Malloc((size_t)n + 1);
+    u8 *folded = NULL;
     PyObject *out = NULL;
     int64_t *st = NULL, *en = NULL;
     int8_t *q = NULL;
-    if (!d) {
-        PyErr_NoMemory();
-        goto done;
+    /* ASCII is its own folding, unless it holds a control character: read in place, no copy */
+    const u8 *d = PyUnicode_IS_ASCII(text) ? PyUnicode_1BYTE_DATA(text) : NULL;
+    Survey v = {0, 0, 0, 1};
+    if (d) v = survey(d, n, 1);
+    if (v.stop) {
+        if (!(folded = PyMem_Malloc((size_t)n + 1))) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        if (!fold_into(text, table.buf, folded)) goto python;
+        d = folded;
+        v = survey(d, n, 0);
+        if (v.stop) goto python;
     }
-    if (!fold_into(text, table.buf, d) || memchr(d, SLOW, (size_t)n)) goto python;
-    int fenced = 0;
-    for (Py_ssize_t i = 0; i + 2 < n && !fenced; i++)
-        fenced = (d[i] == '`' || d[i] == '~') && d[i + 1] == d[i] && d[i + 2] == d[i];
-    Py_ssize_t lines = count_lines(d, n), code_chars = 0;
+    Py_ssize_t lines = v.newlines + (n && d[n - 1] != '\n');  /* as count_lines: no line after a final newline */
     out = PyList_New(0);
-    if (!out || (!fenced && lines < MIN_LINES)) goto done;
-    if (!fenced) {  /* the cheap gate: code punctuation, or the capitals of SQL, COBOL and ABAP */
-        for (Py_ssize_t i = 0; i < n; i++) code_chars += CLS[d[i]] / CODE_CHAR & 1;
-        if ((double)code_chars < min_ratio * (double)n && count_shouted(d, n, MIN_LINES) < MIN_LINES) goto done;
-    }
+    if (!out || (!v.fence && lines < MIN_LINES)) goto done;
+    /* the cheap gate: code punctuation, or the capitals of SQL, COBOL and ABAP */
+    if (!v.fence && (double)v.code_chars < min_ratio * (double)n && count_shouted(d, n, MIN_LINES) < MIN_LINES)
+        goto done;
     st = PyMem_Malloc(sizeof *st * (size_t)(lines + 1));
     en = PyMem_Malloc(sizeof *en * (size_t)(lines + 1));
     q = PyMem_Malloc((size_t)lines + 1);
@@ -719,12 +763,12 @@ static PyObject *py_blocks(PyObject *self, PyObject *args) {
         goto done;
     }
     score_lines(d, n, lines, st, en, q);
-    if ((fenced ? add_fenced(out, d, q, lines, st, en) : add_runs(out, q, 0, lines, st, en)) < 0) Py_CLEAR(out);
+    if ((v.fence ? add_fenced(out, d, q, lines, st, en) : add_runs(out, q, 0, lines, st, en)) < 0) Py_CLEAR(out);
     goto done;
 python:
     out = Py_NewRef(Py_None);
 done:
-    PyMem_Free(d), PyMem_Free(st), PyMem_Free(en), PyMem_Free(q);
+    PyMem_Free(folded), PyMem_Free(st), PyMem_Free(en), PyMem_Free(q);
     PyBuffer_Release(&table);
     return out;
 }

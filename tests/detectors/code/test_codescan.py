@@ -14,6 +14,7 @@ import pytest
 from detectors import code_classifier, code_line_scores
 from detectors.code_classifier import CodeBlock, find_blocks, runs
 from detectors.code_line_scores import BLANK, fold, native
+from detectors.code_lines import CODE_CHARS
 from detectors.normalize import normalize
 
 needs_native = pytest.mark.skipif(native is None, reason="detectors._codescan not built, or older than its source")
@@ -113,7 +114,18 @@ def test_configure_refuses_a_word_too_long_for_its_sets() -> None:
     assert native is not None
     try:
         with pytest.raises(ValueError, match="bytes"):
-            native.configure([b"x" * 40], [], [], b"{}")
+            native.configure([b"x" * 40], [], [], CODE_CHARS.encode())
+    finally:
+        code_line_scores.configure_native()
+
+
+@needs_native
+def test_configure_refuses_code_characters_the_module_was_not_built_for() -> None:
+    # The gate's comparisons are compiled in: a CODE_CHARS edited without a rebuild must fail, not count wrong.
+    assert native is not None
+    try:
+        with pytest.raises(ValueError, match="rebuild"):
+            native.configure([], [], [], b"{}")
     finally:
         code_line_scores.configure_native()
 
