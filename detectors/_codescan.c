@@ -4,7 +4,10 @@
  * replaced by the byte of its class), so each test below is a byte test. Each matcher is the port of one regular
  * expression of detectors/code_lines.py, whose `line_score` stays the reference: the tests compare both, line by
  * line, on the labelled corpus, awkward text and random text. The keyword lists come from that module at import
- * (`configure`), so they are written once.
+ * (`configure`), so they are written once; CODE_CHARS is compiled in, and `configure` checks it agrees.
+ *
+ * Cost: ASCII text is read in place (it is its own folding); one vectorised pass (`survey`) serves the gate, and one
+ * table-driven pass a line counts what the matchers need, so each character is read a few times, not once a pattern.
  *
  * Bounds: every read is guarded by the line length; a line longer than 400 characters is scored before any matcher
  * runs, and the parenthesis matcher is linear, so hostile input costs time linear in its size.
