@@ -43,15 +43,17 @@ static uint16_t CLS[256];
 #define ASCII_LOWER(c) ((c) >= 'a' && (c) <= 'z')
 #define ASCII_LETTER(c) (ASCII_UPPER(c) || ASCII_LOWER(c))
 
-/* Per-character counts by (row of the previous character, character), 12 bits each: symbols, spaces " ", word starts
- * (a letter after a non-letter), token starts (a non-blank after a blank) and operator pairs (an _OPERATOR match
- * opened by the two characters, but for "--" and "]" then blanks, checked apart). ROW[c] is c's row times 256: other
+/* Per-character counts by (row of the previous character, character), 9 bits each (a line scored this way has at most
+ * 400 characters): symbols, spaces " ", word starts (a letter after a non-letter), token starts (a non-blank after a
+ * blank), operator pairs (an _OPERATOR match opened by the two characters, but for "--" and "]" then blanks, checked
+ * apart), "(" and "]" (the matchers that need them are skipped without). ROW[c] is c's row times 256: other
  * characters, letters, blanks, then one row per character that can open an operator. One pass counts everything. */
 #define ROWS (3 + 11)
 static const char OPERATOR_FIRST[] = "-=:!&|<>+$]";
 static uint64_t COUNTS[ROWS * 256];
 static uint16_t ROW[256];
-#define FIELD(counts, k) ((Py_ssize_t)((counts) >> (12 * (k)) & 0xFFF))
+enum { SYMBOLS, SPACES, WORDS, TOKENS, OPERATORS, OPENING, BRACKETS };
+#define FIELD(counts, k) ((Py_ssize_t)((counts) >> (9 * (k)) & 0x1FF))
 
 static void init_classes(void);
 
@@ -70,7 +72,9 @@ static void init_tables(void) {
             uint64_t op = 0;
             for (size_t k = 0; row >= 3 && k < sizeof pairs / sizeof *pairs; k++)
                 op |= (u8)pairs[k][0] == (u8)OPERATOR_FIRST[row - 3] && (u8)pairs[k][1] == c;
-            COUNTS[row * 256 + c] = sym | space << 12 | word << 24 | token << 36 | op << 48;
+            uint64_t opening = c == '(', bracket = c == ']';
+            COUNTS[row * 256 + c] = sym << 9 * SYMBOLS | space << 9 * SPACES | word << 9 * WORDS | token << 9 * TOKENS
+                                    | op << 9 * OPERATORS | opening << 9 * OPENING | bracket << 9 * BRACKETS;
         }
 }
 
@@ -184,9 +188,9 @@ static int is_log(const u8 *s, Py_ssize_t n) {
 #undef D
     if (m >= 4 && ASCII_UPPER(t[0]))  /* a level: most lines do not even open with a capital */
         for (size_t k = 0; k < sizeof levels / sizeof *levels; k++) {
+            if (t[0] != (u8)levels[k][0]) continue;
             Py_ssize_t l = (Py_ssize_t)strlen(levels[k]);
-            if (m >= l && t[0] == levels[k][0] && memcmp(t, levels[k], (size_t)l) == 0 && (m == l || !IS(t[l], WORD)))
-                return 1;
+            if (m >= l && memcmp(t, levels[k], (size_t)l) == 0 && (m == l || !IS(t[l], WORD))) return 1;
         }
     Py_ssize_t i;
     /* [A-Z][A-Za-z]+(?:-[A-Z][A-Za-z]+)*:\s */
@@ -245,8 +249,9 @@ static int is_block_colon(const u8 *s, Py_ssize_t n) {
                                   "with", "async", "match", "case", "switch", "default", "public", "private",
                                   "protected"};
     for (size_t k = 0; k < sizeof heads / sizeof *heads; k++) {
+        if (s[0] != (u8)heads[k][0]) continue;
         Py_ssize_t l = (Py_ssize_t)strlen(heads[k]);
-        if (n > l && s[0] == (u8)heads[k][0] && memcmp(s, heads[k], (size_t)l) == 0 && !IS(s[l], WORD)) return 1;
+        if (n > l && memcmp(s, heads[k], (size_t)l) == 0 && !IS(s[l], WORD)) return 1;
     }
     /* .*\)\s*(?:->\s*[\w\[\], .|]+)?:\s*$ */
     Py_ssize_t i = n - 2;
@@ -349,16 +354,16 @@ static int has_call(const u8 *s, Py_ssize_t n) {
     return 0;
 }
 
-/* _OPERATOR.search, given the count of operator pairs from the counting pass: only "--" at the end of the line
- * and "]" then blanks then "[" are left to look for. */
-static int has_operator(const u8 *s, Py_ssize_t n, Py_ssize_t pairs) {
-    if (pairs || (n >= 2 && s[n - 2] == '-' && s[n - 1] == '-')) return 1;  /* --\s*$ on a stripped line */
+/* The two _OPERATOR matches the counting pass leaves: "]" then blanks then "[", and "--" ending the line. */
+static int has_bracket_pair(const u8 *s, Py_ssize_t n) {
     for (const u8 *p = s, *end = s + n; (p = memchr(p, ']', (size_t)(end - p))) != NULL;) {
         Py_ssize_t k = run(s, n, ++p - s, WS);
         if (k > p - s && k < n && s[k] == '[') return 1;
     }
     return 0;
 }
+
+static int ends_with_dashes(const u8 *s, Py_ssize_t n) { return n >= 2 && s[n - 2] == '-' && s[n - 1] == '-'; }
 
 /* _LIST_ITEM.match: (?:[-*+•]|\d{1,3}[.)])\s+(?=\w) */
 static int is_list_item(const u8 *s, Py_ssize_t n) {
@@ -382,8 +387,11 @@ static int is_upper_word(const u8 *s, Py_ssize_t n) {  /* str.isupper */
     return upper;
 }
 
-/* code_lines.line_score in quarter points, for one line of folded text (BLANK when blank). */
-static int line_quarters(const u8 *line, Py_ssize_t len) {
+/* code_lines.line_score in quarter points, for one line of folded text (BLANK when blank). With `exact` unset, a line
+ * is left as soon as it is sure to be a code line (CODE_Q or more, whatever the matchers not run yet would add): the
+ * blocks only ask which side of each threshold a line falls, and most code lines are known after their last
+ * character and first word. */
+static int line_quarters(const u8 *line, Py_ssize_t len, int exact) {
     const u8 *s = line;
     Py_ssize_t n = len;
     while (n && IS(s[0], WS)) s++, n--;
@@ -392,13 +400,14 @@ static int line_quarters(const u8 *line, Py_ssize_t len) {
     if (n <= bare_max && (lookup(s, n) & BARE)) return 10;
     if (n > LONG_LINE) return -12;
     /* Branch-free (letters and blanks alternate unpredictably), and no dependency from one character to the next
-     * but the sum: lines are at most 400 characters, so each count fits its 16 bits. */
+     * but the sum: lines are at most 400 characters, so each count fits its 9 bits. */
     uint64_t counts = COUNTS[2 * 256 + s[0]];
     for (Py_ssize_t i = 1, row = ROW[s[0]]; i < n; i++) {  /* each character's row read once, kept for the next */
         counts += COUNTS[row + s[i]];
         row = ROW[s[i]];
     }
-    Py_ssize_t sym = FIELD(counts, 0), spaces = FIELD(counts, 1), words = FIELD(counts, 2), tokens = FIELD(counts, 3);
+    Py_ssize_t sym = FIELD(counts, SYMBOLS), spaces = FIELD(counts, SPACES), words = FIELD(counts, WORDS);
+    Py_ssize_t tokens = FIELD(counts, TOKENS);
     double density = (double)sym / (double)n;
     if (is_comment(s, n)) return COMMENT_Q;
     u8 last = s[n - 1];
@@ -413,6 +422,9 @@ static int line_quarters(const u8 *line, Py_ssize_t len) {
     if (closer) q += 8;
     else if (last == ':' && is_block_colon(s, n)) q += 8;
     else if ((last == ',' || last == '(' || last == '[' || last == '\\' || last == ')') && density > 0.05) q += 3;
+    /* From a density of 0.08 no penalty below applies, and the density's own points are sure to come. */
+    int sure = density >= 0.08 ? (density > 0.16 ? 6 : density > 0.08 ? 4 : 0) : -1;
+    if (!exact && sure >= 0 && q + sure >= CODE_Q) return q + sure;
     Py_ssize_t f = 0;
     while (f < n && (IS(s[f], WORD) || s[f] == '-')) f++;
     int kw = lookup(s, f);
@@ -421,9 +433,10 @@ static int line_quarters(const u8 *line, Py_ssize_t len) {
     else if (is_prefix(s, n)) keyword = 1;
     if (keyword) q += 6;
     else if (last == '.' && f > 1 && is_upper_word(s, f) && n < 120) q += 6;
+    if (!exact && sure >= 0 && q + sure >= CODE_Q) return q + sure;
     if (is_assign(s, n)) q += 6;
-    if (has_call(s, n)) q += 4;
-    if (has_operator(s, n, FIELD(counts, 4))) q += 4;
+    if (FIELD(counts, OPENING) && has_call(s, n)) q += 4;
+    if (FIELD(counts, OPERATORS) || (FIELD(counts, BRACKETS) && has_bracket_pair(s, n)) || ends_with_dashes(s, n)) q += 4;
     if (density > 0.08) {
         q += 4;
         if (density > 0.16) q += 2;
@@ -527,7 +540,7 @@ static Py_ssize_t count_lines(const u8 *d, Py_ssize_t n) {
 
 /* Every line's start, end and quarter points. A large body is scored in a worker thread: the GIL is let go so the
  * event loop runs meanwhile. A small one is scored on the event loop itself, which must not wait to get it back. */
-static void score_lines(const u8 *d, Py_ssize_t n, Py_ssize_t lines, int64_t *st, int64_t *en, int8_t *q) {
+static void score_lines(const u8 *d, Py_ssize_t n, Py_ssize_t lines, int64_t *st, int64_t *en, int8_t *q, int exact) {
     PyThreadState *saved = n > (1 << 18) ? PyEval_SaveThread() : NULL;
     Py_ssize_t pos = 0;
     for (Py_ssize_t i = 0; i < lines; i++) {
@@ -535,7 +548,7 @@ static void score_lines(const u8 *d, Py_ssize_t n, Py_ssize_t lines, int64_t *st
         Py_ssize_t e = nl ? nl - d : n;
         st[i] = pos;
         en[i] = e;
-        q[i] = (int8_t)line_quarters(d + pos, e - pos);
+        q[i] = (int8_t)line_quarters(d + pos, e - pos, exact);
         pos = e + 1;
     }
     if (saved) PyEval_RestoreThread(saved);
@@ -559,7 +572,7 @@ static PyObject *py_scores(PyObject *self, PyObject *args) {
         return NULL;
     }
     score_lines(buf.buf, buf.len, lines, (int64_t *)PyBytes_AS_STRING(starts), (int64_t *)PyBytes_AS_STRING(ends),
-                (int8_t *)PyBytes_AS_STRING(q));
+                (int8_t *)PyBytes_AS_STRING(q), 1);
     PyBuffer_Release(&buf);
     return Py_BuildValue("(NNN)", starts, ends, q);
 }
@@ -765,7 +778,7 @@ static PyObject *py_blocks(PyObject *self, PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    score_lines(d, n, lines, st, en, q);
+    score_lines(d, n, lines, st, en, q, 0);  /* the blocks need each line's side of the thresholds only */
     if ((v.fence ? add_fenced(out, d, q, lines, st, en) : add_runs(out, q, 0, lines, st, en)) < 0) Py_CLEAR(out);
     goto done;
 python:
