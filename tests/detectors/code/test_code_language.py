@@ -115,3 +115,30 @@ def test_fence_aliases(info: str, language: str) -> None:
 
 def test_fence_aliases_name_known_languages() -> None:
     assert set(FENCE_ALIASES.values()) == set(EXCERPTS)
+
+
+def test_guess_language_stops_once_the_lead_is_clear() -> None:
+    # The first lines decide: Rust read further down would outvote them, but the scan has stopped by then.
+    block = EXCERPTS["python"] + "\n" + EXCERPTS["rust"] * 3
+    assert len(block) < GUESS_CHARS
+    assert guess_language(block) == "python"
+    assert guess_language(EXCERPTS["rust"] * 3) == "rust"
+
+
+def test_guess_language_reads_a_base_language_to_the_end() -> None:
+    # A clear C lead does not stop the scan: C++ constructs further down still make it C++.
+    cpp_tail = "\nstd::vector<int> values;\ntemplate <typename T>\nT twice(T x) { return x + x; }\n"
+    block = EXCERPTS["c"] * 2 + cpp_tail
+    assert len(block) < GUESS_CHARS
+    assert guess_language(EXCERPTS["c"] * 2) == "c"
+    assert guess_language(block) == "cpp"
+
+
+def test_guess_language_same_answer_from_any_thread() -> None:
+    # Each thread scans with its own Hyperscan scratch space.
+    from concurrent.futures import ThreadPoolExecutor
+
+    blocks = sorted(EXCERPTS.items()) * 20
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(guess_language, [b for _, b in blocks]))
+    assert got == [lang for lang, _ in blocks]
