@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 import regex
 
-from detectors.code_language import FENCE_ALIASES, guess_language
+from detectors.code_language import FENCE_ALIASES, GUESS_CHARS, guess_language
 from detectors.code_line_scores import _BMP, _SLOW, BLANK, Ints, Quarters, fold, native, quarters
 from detectors.code_lines import CODE, CODE_CHARS, COMMENT
 from detectors.finding import Confidence, Finding
@@ -42,6 +42,15 @@ class CodeBlock(NamedTuple):
     fenced: bool
 
 
+def _language(text: str, start: int, end: int) -> str:
+    """guess_language(text[start:end]) without copying what it would not read of a long block."""
+    if end - start > GUESS_CHARS:
+        cut = text.find("\n", start + GUESS_CHARS, end)
+        if cut > 0:
+            end = cut
+    return guess_language(text[start:end])
+
+
 def _fences(text: str) -> list[tuple[int, int, int, int, str]]:
     """(outer start, outer end, body start, body end, info) of each closed Markdown fence."""
     out = []
@@ -61,7 +70,7 @@ def _plain_blocks(text: str, starts: Ints, ends: Ints, q: Quarters, lo: int, hi:
     out = []
     for first, last, nonblank, code_lines in found:
         a, b = int(starts[first]), int(ends[last])
-        out.append(CodeBlock(a, b, guess_language(text[a:b]), nonblank, code_lines, False))
+        out.append(CodeBlock(a, b, _language(text, a, b), nonblank, code_lines, False))
     return out
 
 
@@ -115,8 +124,8 @@ def _shouted(text: str, data: bytes) -> int:
 def _native_block(text: str, start: int, end: int, lines: int, code_lines: int, info_start: int, info_end: int,
                   body_start: int, body_end: int) -> CodeBlock:
     if info_start < 0:
-        return CodeBlock(start, end, guess_language(text[start:end]), lines, code_lines, False)
-    lang = FENCE_ALIASES.get(text[info_start:info_end].lower()) or guess_language(text[body_start:body_end])
+        return CodeBlock(start, end, _language(text, start, end), lines, code_lines, False)
+    lang = FENCE_ALIASES.get(text[info_start:info_end].lower()) or _language(text, body_start, body_end)
     return CodeBlock(start, end, lang, lines, code_lines, True)
 
 
@@ -145,7 +154,7 @@ def find_blocks(text: str) -> list[CodeBlock]:
         # The fence is evidence already: a weaker line counts as code-like inside it.
         code = int(np.count_nonzero(q[body_lo:body_hi] >= _FENCED_CODE))
         if code >= MIN_FENCED_CODE_LINES:
-            lang = FENCE_ALIASES.get(info) or guess_language(text[b_start:b_end])
+            lang = FENCE_ALIASES.get(info) or _language(text, b_start, b_end)
             blocks.append(CodeBlock(o_start, o_end, lang, body_hi - body_lo, code, True))
     if len(starts) > lo:
         blocks.extend(_plain_blocks(text, starts, ends, q, lo, len(starts)))

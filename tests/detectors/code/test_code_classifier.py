@@ -184,3 +184,20 @@ def test_corpus_f1_is_at_least_095() -> None:
         fn += actual and not predicted
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     assert 2 * precision * recall / (precision + recall) >= 0.95, (precision, recall)
+
+
+@pytest.mark.parametrize("tail", ["", "\n", "x" * 40])
+def test_language_of_a_long_block_reads_what_guess_language_reads(tail: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The classifier trims a long block before copying it: guess_language must get the part it would have read.
+    from detectors import code_classifier
+    from detectors.code_language import GUESS_CHARS
+
+    seen: list[str] = []
+    monkeypatch.setattr(code_classifier, "guess_language", lambda block: seen.append(block) or "x")
+    text = "Voici le code :\n" + JAVA * 40 + "std::vector<int> v;\n" + tail
+    assert len(text) > 2 * GUESS_CHARS
+    for start, end in ((16, len(text)), (16, 16 + GUESS_CHARS + 3), (0, len(text) - 5), (16, 17 + GUESS_CHARS)):
+        block = text[start:end]
+        cut = block.find("\n", GUESS_CHARS) if len(block) > GUESS_CHARS else -1
+        code_classifier._language(text, start, end)
+        assert seen.pop() == (block[:cut] if cut > 0 else block)
