@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from detectors.edm_index import EdmIndex
-from detectors.edm_values import candidates
+from detectors.edm_values import candidate_spans
 from detectors.finding import Confidence, Finding
 from detectors.stage import Document
 
@@ -24,9 +24,7 @@ class EdmStage:
 
     def scan(self, doc: Document) -> list[Finding]:
         text = doc.norm.text
-        spans: dict[str, tuple[int, int]] = {}
-        for value, start, end in candidates(text, self.index.max_words):
-            spans.setdefault(value, (start, end))
+        spans = candidate_spans(text, self.index.max_words)
         idx = self.index
         out: list[Finding] = []
         for row, found in sorted(idx.lookup(spans).items()):

@@ -33,6 +33,20 @@ class Hasher:
         h.update(value.encode("utf-8", "surrogatepass"))
         return int.from_bytes(h.digest(), "big")
 
+    def many(self, values: list[str]) -> npt.NDArray[np.uint64]:
+        """The hashes of `values`, in order: digests joined and read as one big-endian array."""
+        copy = self._base.copy
+        text = "\n".join(values).encode("utf-8", "surrogatepass")
+        encoded = text.split(b"\n") if values else []
+        if len(encoded) != len(values):  # a value holding a newline: encode one by one
+            encoded = [v.encode("utf-8", "surrogatepass") for v in values]
+        digests = []
+        for data in encoded:
+            h = copy()
+            h.update(data)
+            digests.append(h.digest())
+        return np.frombuffer(b"".join(digests), dtype=">u8").astype(np.uint64)
+
 
 @dataclass(slots=True)
 class EdmIndex:
@@ -68,12 +82,12 @@ class EdmIndex:
         records: dict[int, dict[int, str]] = {}
         if not vals or not len(self.hashes):
             return records
-        q = np.fromiter((self.hasher(v) for v in vals), dtype=np.uint64, count=len(vals))
+        q = self.hasher.many(vals)
         lo = np.searchsorted(self.hashes, q, side="left")
-        hi = np.searchsorted(self.hashes, q, side="right")
+        hit = np.nonzero(self.hashes[np.minimum(lo, len(self.hashes) - 1)] == q)[0]
+        hi = np.searchsorted(self.hashes, q[hit], side="right")  # the few values found: where their rows end
         common: list[tuple[int, int, int]] = []
-        for i in np.nonzero(hi > lo)[0].tolist():
-            a, b = int(lo[i]), int(hi[i])
+        for i, a, b in zip(hit.tolist(), lo[hit].tolist(), hi.tolist(), strict=True):
             if b - a > MAX_ROWS_PER_VALUE:
                 common.append((i, a, b))
                 continue

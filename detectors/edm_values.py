@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
+from itertools import accumulate, compress
+from operator import ne, not_
 
 import regex
 
@@ -13,18 +16,42 @@ _NUMERIC = regex.compile(r"[\d\s().+/-]+")
 _IDENTIFIER = regex.compile(r"[a-z0-9][a-z0-9 -]*")
 _EMAIL = regex.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _WORD = regex.compile(r"\w+")
+_WORD_SPLIT = regex.compile(r"(\w+)")
+_ASCII_WORD_SPLIT = re.compile(r"(\w+)", re.ASCII)  # the same words on ASCII text, found faster
+_LOCAL_PART = regex.compile(r"(?r)[\w.+-]+")  # an e-mail's local part, read backwards from its "@"
 _SEPARATORS = regex.compile(r"[\s./-]{0,2}")
+
+
+class _NotCombining(dict[int, int | None]):
+    """str.translate table dropping combining characters, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        out = None if unicodedata.combining(chr(code)) else code
+        self[code] = out
+        return out
+
+
+class _NotDigit(dict[int, int | None]):
+    """str.translate table dropping what str.isdigit calls a digit, filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | None:
+        out = None if chr(code).isdigit() else code
+        self[code] = out
+        return out
+
+
+_DROP_COMBINING = _NotCombining()
+_DROP_DIGITS = _NotDigit()
 
 
 def _fold(text: str) -> str:
     if text.isascii():
         return text.lower()
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_DROP_COMBINING)
 
 
 def _digits(value: str) -> str:
-    d = "".join(ch for ch in value if ch.isdigit())
+    d = "".join(filter(str.isdigit, value))
     # +33 6 12 34 56 78 and 06 12 34 56 78 are one French number.
     if (len(d) == 11 and d.startswith("33")) or (len(d) == 13 and d.startswith("0033")):
         d = "0" + d[-9:]
@@ -38,9 +65,9 @@ def normalize_value(value: str) -> str | None:
         return None
     if "@" in v and _EMAIL.fullmatch(v):
         out = v
-    elif _NUMERIC.fullmatch(v) and sum(ch.isdigit() for ch in v) >= 4:
+    elif _NUMERIC.fullmatch(v) and sum(map(str.isdigit, v)) >= 4:
         out = _digits(v)
-    elif _IDENTIFIER.fullmatch(v) and sum(ch.isdigit() for ch in v) >= 4 and all(
+    elif _IDENTIFIER.fullmatch(v) and sum(map(str.isdigit, v)) >= 4 and all(
             any(ch.isdigit() for ch in part) for part in v.replace("-", " ").split()):
         out = v.replace(" ", "").replace("-", "")  # IBAN, customer number, licence plate
     else:
@@ -82,3 +109,91 @@ def candidates(text: str, max_words: int = MAX_WORDS) -> Iterator[tuple[str, int
                 if value:
                     yield value, words[a][0], words[b][1]
         i = j + 1
+
+
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    """The spans `_EMAIL.finditer` gives, found from each "@" instead of trying every position of the text."""
+    out: list[tuple[int, int]] = []
+    end = 0
+    at = text.find("@")
+    while at >= 0:
+        if at >= end:
+            # A match holding this "@" starts where the run of local-part characters before it starts.
+            local = _LOCAL_PART.match(text, end, at)
+            if local is not None and (m := _EMAIL.match(text, local.start())) is not None:
+                out.append(m.span())
+                end = m.end()
+        at = text.find("@", at + 1)
+    return out
+
+
+def candidate_spans(text: str, max_words: int = MAX_WORDS) -> dict[str, tuple[int, int]]:
+    """Every value `candidates` yields, with the span it is first yielded at; built list by list, not value by value."""
+    keys: list[str] = []
+    places: list[tuple[int, int]] = []
+    for a, b in _email_spans(text):
+        keys.append(_fold(text[a:b]))
+        places.append((a, b))
+    # Non-words and words alternate; their lengths give the words' offsets.
+    parts = (_ASCII_WORD_SPLIT if text.isascii() else _WORD_SPLIT).split(text)
+    n = len(parts) // 2
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1:2 * n:2], offsets[2:2 * n + 1:2]
+    spans = list(zip(starts, ends, strict=True))
+    words = parts[1::2]
+    folded = "\0".join(words).lower().split("\0") if n else []  # right for every ASCII word
+    if not text.isascii():
+        # Folding is per character and NUL (a starter, never in a word) stops canonical reordering: one call
+        # folds every other word.
+        odd = list(compress(range(n), map(not_, map(str.isascii, words))))
+        done = _fold("\0".join([words[i] for i in odd])).split("\0") if odd else []
+        if len(done) != len(odd):
+            folded = []  # never seen: a fold giving NUL
+        for i, w in zip(odd, done, strict=False):
+            folded[i] = w
+    if len(folded) != n or " " in "".join(folded):
+        # A word folding to several (a rare ligature): the phrase order matters, go one by one.
+        return _first_spans(candidates(text, max_words))
+    # Phrases of k words, k by k: a phrase of k words holds k - 1 spaces, so no value is yielded for two k's and
+    # each keeps the span of its first occurrence, as in `candidates`.
+    keys += [w for w in folded if len(w) >= MIN_LENGTH]
+    places += [s for w, s in zip(folded, spans, strict=True) if len(w) >= MIN_LENGTH]
+    short = "" in folded  # a word folding to nothing: a phrase can be under MIN_LENGTH
+    for k in range(2, min(max_words, n) + 1):
+        phrases = list(map(" ".join, zip(*(folded[d:] for d in range(k)), strict=False)))
+        where = list(zip(starts, ends[k - 1:], strict=False))
+        if short:
+            keep = [len(p) >= MIN_LENGTH for p in phrases]
+            phrases = [p for p, ok in zip(phrases, keep, strict=True) if ok]
+            where = [w for w, ok in zip(where, keep, strict=True) if ok]
+        keys += phrases
+        places += where
+    # Number runs, as in `candidates`, visiting only the words that hold a digit.
+    # Letters are never digits; of the other words, those that lose characters when digits are dropped.
+    mixed = list(compress(range(n), map(not_, map(str.isalpha, folded))))
+    kept = "\0".join([folded[i] for i in mixed]).translate(_DROP_DIGITS).split("\0")
+    digits = list(compress(mixed, map(ne, map(len, [folded[i] for i in mixed]), map(len, kept))))
+    seen: dict[str, str | None] = {}
+    x = 0
+    while x < len(digits):
+        i = j = digits[x]
+        x += 1
+        while x < len(digits) and digits[x] == j + 1 and _SEPARATORS.fullmatch(text[ends[j]:starts[j + 1]]):
+            j += 1
+            x += 1
+        for a in range(i, j + 1):
+            for b in range(a + 1, min(j, a + 8) + 1):
+                raw = text[starts[a]:ends[b]]
+                value = seen[raw] if raw in seen else seen.setdefault(raw, normalize_value(raw))
+                if value:
+                    keys.append(value)
+                    places.append((starts[a], ends[b]))
+    # Filled back to front, each value keeps its first span.
+    return dict(zip(reversed(keys), reversed(places), strict=True))
+
+
+def _first_spans(found: Iterator[tuple[str, int, int]]) -> dict[str, tuple[int, int]]:
+    out: dict[str, tuple[int, int]] = {}
+    for value, start, end in found:
+        out.setdefault(value, (start, end))
+    return out
