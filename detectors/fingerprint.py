@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from detectors.finding import Confidence, Finding
 from detectors.fingerprint_index import CODE_K, TEXT_K, FingerprintIndex, code_hashes, text_hashes
-from detectors.fingerprint_tokens import code_marks, code_spans, code_tokens, text_spans, text_words
+from detectors.fingerprint_tokens import blank, code_marks, code_spans, code_token_list, text_spans, text_words
 from detectors.stage import Document
 
 MIN_MATCHES = 2.5  # weight of shared fingerprints (each 1/files holding it) before a file counts as a source
@@ -36,11 +36,48 @@ class _Stream:
 class _Hit:
     """What one token stream of the prompt shares with one indexed file."""
 
-    weight: float  # sum over distinct shared fingerprints of 1 / files holding it
-    distinct: int
+    distinct: int  # distinct shared fingerprints
     covered: int  # prompt tokens inside shared k-grams
     first: int  # first and last prompt token position of a shared k-gram
     last: int
+
+
+_NO_INTS = np.zeros(0, dtype=np.int64)
+_NO_FLOATS = np.zeros(0, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hits:
+    """What one token stream of the prompt shares with each indexed file it meets, as arrays over `files`."""
+
+    files: npt.NDArray[np.int64]  # sorted file ids
+    weight: npt.NDArray[np.float64]  # sum over distinct shared fingerprints of 1 / files holding it (see exact)
+    distinct: npt.NDArray[np.int64]
+    covered: npt.NDArray[np.int64]
+    first: npt.NDArray[np.int64]
+    last: npt.NDArray[np.int64]
+    row_files: npt.NDArray[np.int64]  # file and 1 / holders of each shared (fingerprint, file), by fingerprint
+    row_weights: npt.NDArray[np.float64]
+
+    def at(self, files: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:
+        """Which of `files` this stream meets, and their rows here (valid where met)."""
+        i = np.minimum(np.searchsorted(self.files, files), max(len(self.files) - 1, 0))
+        met: npt.NDArray[np.bool_] = self.files[i] == files if len(self.files) else np.zeros(len(files), dtype=bool)
+        return met, i
+
+    def get(self, f: int) -> _Hit | None:
+        i = int(np.searchsorted(self.files, f))
+        if i == len(self.files) or self.files[i] != f:
+            return None
+        return _Hit(int(self.distinct[i]), int(self.covered[i]), int(self.first[i]), int(self.last[i]))
+
+    def exact_weight(self, f: int) -> float:
+        """The weight as summed per file in hash order (numpy's pairwise sum), for decisions at the threshold."""
+        return float(self.row_weights[self.row_files == f].sum())
+
+
+_NO_HITS = _Hits(_NO_INTS, _NO_FLOATS, _NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS, _NO_INTS, _NO_FLOATS)
+_ULP_MARGIN = 1e-9  # far above float rounding of a few thousand terms: beyond it, summation order cannot matter
 
 
 class FingerprintStage:
@@ -63,35 +100,36 @@ class FingerprintStage:
         """
         streams = []
         if code_marks(text) >= MIN_CODE_MARKS:
-            stripped, tokens = code_tokens(text)
-            streams.append(_Stream(code_hashes(tokens), CODE_K, lambda: code_spans(stripped, tokens)))
+            tokens = code_token_list(text)
+            streams.append(_Stream(code_hashes(tokens), CODE_K, lambda: code_spans(blank(text), tokens)))
         if self.index.has_text:
             words = text_words(text)
             streams.append(_Stream(text_hashes(words), TEXT_K, lambda: text_spans(text, words)))
         if not streams:
             return []
         hits = [self._collect(s.hashes, s.k) for s in streams]
-        kept = []
-        for f in set[int]().union(*hits):
-            got = [x[f] for x in hits if f in x]
-            # A fingerprint shared by d indexed files weighs 1/d: idioms spread over files, copies do not.
-            if sum(x.weight for x in got) >= self.min_matches and sum(x.covered for x in got) >= self.min_covered:
-                kept.append(f)
+        kept = self._kept(hits)
+        shared: list[dict[int, _Hit]] = [{} for _ in streams]
+        for f in kept:
+            for x, got in zip(hits, shared, strict=True):
+                hit = x.get(f)
+                if hit is not None:
+                    got[f] = hit
         others: tuple[int, ...] = ()
         if not kept:
             common = self._common(streams, hits)
             if common is None:
                 return []
-            f, others, shared = common
+            f, others, best = common
             kept = [f]
-            hits = [{f: x} if x is not None else {} for x in shared]
+            shared = [{f: x} if x is not None else {} for x in best]
         # Offsets are worked out only now: most prompts match nothing and never pay for them.
-        spans = [s.spans() if any(f in x for f in kept) else ([], []) for s, x in zip(streams, hits, strict=True)]
+        spans = [s.spans() if x else ([], []) for s, x in zip(streams, shared, strict=True)]
         ranked: list[Match] = []
         for f in kept:
             starts, ends, count = [], [], 0
-            for x, (st, en), s in zip(hits, spans, streams, strict=True):
-                hit = x.get(f)
+            for got, (st, en), s in zip(shared, spans, streams, strict=True):
+                hit = got.get(f)
                 if hit is not None:
                     starts.append(st[hit.first])
                     ends.append(en[hit.last + s.k - 1])
@@ -100,33 +138,67 @@ class FingerprintStage:
         ranked.sort(key=lambda m: (-m[1], m[0]))
         return ranked[:MAX_SOURCES]
 
-    def _collect(self, h: npt.NDArray[np.uint64], k: int) -> dict[int, _Hit]:
+    def _kept(self, hits: list[_Hits]) -> list[int]:
+        """Files enough rare fingerprints and prompt tokens are shared with, over all streams."""
+        met = [x for x in hits if len(x.files)]
+        if not met:
+            return []
+        files = met[0].files if len(met) == 1 else np.unique(np.concatenate([x.files for x in met]))
+        weight = np.zeros(len(files))
+        covered = np.zeros(len(files), dtype=np.int64)
+        for x in met:
+            i = np.searchsorted(files, x.files)
+            weight[i] += x.weight
+            covered[i] += x.covered
+        kept = []
+        for j in np.flatnonzero(covered >= self.min_covered).tolist():
+            f, w = int(files[j]), float(weight[j])
+            if abs(w - self.min_matches) <= _ULP_MARGIN:
+                # A fingerprint shared by d indexed files weighs 1/d: idioms spread over files, copies do not.
+                w = sum(x.exact_weight(f) for x in met if x.get(f) is not None)
+            if w >= self.min_matches:
+                kept.append(f)
+        return kept
+
+    def _collect(self, h: npt.NDArray[np.uint64], k: int) -> _Hits:
         """Per indexed file, what the k-gram hashes `h` of one token stream share with it (vectorised)."""
         if not len(h):
-            return {}
+            return _NO_HITS
         table, owners = self.index.lookup_hashes, self.index.lookup_files
-        lo = np.searchsorted(table, h, side="left")
-        hi = np.searchsorted(table, h, side="right")
-        m = np.nonzero(hi > lo)[0]
-        if not len(m):
-            return {}
-        cnt = (hi - lo)[m]
-        # One row per (prompt position, indexed file holding that hash).
-        rows = np.repeat(lo[m] - (np.cumsum(cnt) - cnt), cnt) + np.arange(int(cnt.sum()))
-        fids = owners[rows].astype(np.int64)
-        qpos = np.repeat(m, cnt)
-        weight = np.repeat(1.0 / cnt, cnt)
-        order = np.lexsort((qpos, fids))
-        fids, qpos, weight, hq = fids[order], qpos[order], weight[order], h[qpos[order]]
-        out: dict[int, _Hit] = {}
-        for grp in np.split(np.arange(len(fids)), np.flatnonzero(np.diff(fids)) + 1):
-            p = qpos[grp]
-            _, first = np.unique(hq[grp], return_index=True)
-            out[int(fids[grp[0]])] = _Hit(float(weight[grp][first].sum()), len(first), _covered(p, k), int(p[0]),
-                                          int(p[-1]))
-        return out
+        if not len(table):
+            return _NO_HITS
+        order = np.argsort(h)
+        hs = h[order]  # sorted keys: each binary search starts where the last one ended
+        lo = np.searchsorted(table, hs, side="left")
+        sel = np.flatnonzero(table[np.minimum(lo, len(table) - 1)] == hs)
+        if not len(sel):
+            return _NO_HITS  # most hashes of most prompts: one search each, not two
+        hsel, lo = hs[sel], lo[sel]
+        c = np.searchsorted(table, hsel, side="right") - lo
+        # Distinct shared fingerprints, as table rows (one per holding file), ascending by hash.
+        new = np.ones(len(sel), dtype=bool)
+        new[1:] = hsel[1:] != hsel[:-1]
+        uc = c[new]
+        row_files = owners[_expand(lo[new], uc)].astype(np.int64)
+        row_weights = np.repeat(1.0 / uc, uc)
+        # One row per (prompt position, indexed file holding that hash), grouped by file, positions ascending.
+        fids = owners[_expand(lo, c)].astype(np.int64)
+        qpos = np.repeat(order[sel], c)
+        srt = np.argsort(fids * len(h) + qpos)
+        fids, qpos = fids[srt], qpos[srt]
+        starts = np.flatnonzero(np.concatenate(([True], fids[1:] != fids[:-1])))
+        files = fids[starts]
+        # Tokens inside the union of the k-grams starting at a file's sorted positions.
+        span = np.empty(len(qpos), dtype=np.int64)
+        span[1:] = np.minimum(np.diff(qpos), k)
+        span[starts] = k
+        ends = np.append(starts[1:], len(qpos)) - 1
+        at = np.searchsorted(files, row_files)
+        return _Hits(files, np.bincount(at, weights=row_weights, minlength=len(files)),
+                     np.bincount(at, minlength=len(files)), np.add.reduceat(span, starts), qpos[starts],
+                     qpos[ends], row_files, row_weights)
 
-    def _common(self, streams: list[_Stream], hits: list[dict[int, _Hit]]
+    def _common(self, streams: list[_Stream], hits: list[_Hits]
                 ) -> tuple[int, tuple[int, ...], list[_Hit | None]] | None:
         """The file sharing most fingerprints, boilerplate ones included, and the files sharing as many.
 
@@ -153,9 +225,8 @@ class FingerprintStage:
         files, inverse = np.unique(holders, return_inverse=True)
         score = np.bincount(inverse.ravel(), weights=np.repeat(per_group, sizes))
         for x in hits:
-            for j, f in enumerate(files.tolist()):
-                if f in x:
-                    score[j] += x[f].distinct
+            met, i = x.at(files)
+            score[met] += x.distinct[i[met]]
         tied = files[score == score.max()]
         # Code held alike by several files, or else a mere mix of idioms that one file happens to gather.
         if score.max() < MIN_COMMON or len(tied) < 2:
@@ -167,11 +238,11 @@ class FingerprintStage:
             p = pos[np.isin(g, mine)]
             hit = None
             if len(p):
-                hit = _Hit(0.0, len(np.unique(s.hashes[p])), _covered(p, s.k), int(p.min()), int(p.max()))
+                hit = _Hit(len(np.unique(s.hashes[p])), _covered(p, s.k), int(p.min()), int(p.max()))
             rare = x.get(best)
             if rare is not None:
                 # Rare and common positions are disjoint hashes; their k-grams may overlap a little.
-                hit = rare if hit is None else _Hit(0.0, hit.distinct + rare.distinct, hit.covered + rare.covered,
+                hit = rare if hit is None else _Hit(hit.distinct + rare.distinct, hit.covered + rare.covered,
                                                     min(hit.first, rare.first), max(hit.last, rare.last))
             shared.append(hit)
         if sum(x.covered for x in shared if x is not None) < self.min_covered:
@@ -201,3 +272,8 @@ def _covered(p: npt.NDArray[np.intp], k: int) -> int:
         return 0
     p = np.sort(p)
     return int(np.minimum(np.diff(p), k).sum()) + k
+
+
+def _expand(starts: npt.NDArray[np.intp], counts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """starts[i], starts[i] + 1, ... counts[i] of each, concatenated."""
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))

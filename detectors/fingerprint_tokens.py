@@ -15,12 +15,16 @@ import regex
 
 # Comments vanish and string literals become one token, so comment edits and new messages change nothing.
 # Everything is line-local: an excerpt that starts inside a docstring or block comment tokenises like the file.
-_COMMENT_OR_STRING = regex.compile(
-    r'(?P<s>"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`[^`\n]*`)'
-    r"|//[^\n]*|/\*.*?\*/|#(?!include|define|if|endif|else|pragma|undef|!|\[)[^\n]*|--[ \t][^\n]*"
-)
+_STRING = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`[^`\n]*`'
+_COMMENT = r"//[^\n]*|/\*.*?\*/|#(?!include|define|if|endif|else|pragma|undef|!|\[)[^\n]*|--[ \t][^\n]*"
+_COMMENT_OR_STRING = regex.compile(f"(?P<s>{_STRING})|{_COMMENT}")
 _TOKEN = re.compile(r"[A-Za-z_$][\w$]*|\d[\w.]*|\S")
+# Both in one pass of `re` (strings, comments, tokens), the way _strip then _TOKEN see them: a comment or string
+# starts with a character no token continues with, and neither is tried where the other could match.
+_CODE_SCAN = re.compile(f"({_STRING})|{_COMMENT}|({_TOKEN.pattern})")
+_ASCII_SPACE = np.array([chr(c).isspace() for c in range(128)])  # what \s matches, as str.isspace
 _WORD = regex.compile(r"\w+")
+_ASCII_WORD = re.compile(r"\w+")
 # Kept as themselves (the rest are names): Python's keywords and never-renamed builtins, and the reserved words
 # of other languages that Python code almost never uses as names. `func`, `map`, `select`, `default`, `case`...
 # are reserved somewhere but are everyday names elsewhere: as keywords, renaming them would break the match.
@@ -87,10 +91,11 @@ def _norm_code_token(tok: str) -> str:
 def _strip(text: str) -> str:
     """Comments removed, strings replaced by a marker of the same length, so offsets stay valid."""
     def repl(m: regex.Match[str]) -> str:
-        s: str = m.group()
+        a, b = m.span()
+        n: int = b - a
         if m.group("s") is not None:
-            return "\x01" + " " * (len(s) - 1)
-        return "".join("\n" if ch == "\n" else " " for ch in s)
+            return "\x01" + " " * (n - 1)
+        return " " * n  # no match spans a newline: every pattern stops at one
 
     stripped: str = _COMMENT_OR_STRING.sub(repl, text)
     return stripped
@@ -123,6 +128,16 @@ def code_tokens(text: str) -> tuple[str, list[str]]:
     return stripped, _TOKEN.findall(stripped)
 
 
+def code_token_list(text: str) -> list[str]:
+    """code_tokens(text)[1] in one pass, without building the blanked text (its offsets are seldom wanted)."""
+    return [tok or "\x01" for string, tok in _CODE_SCAN.findall(text) if string or tok]
+
+
+def blank(text: str) -> str:
+    """code_tokens(text)[0]: comments removed, strings replaced by a marker of the same length."""
+    return _strip(text)
+
+
 def code_ids(tokens: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """(normalised token ids, identifier name ids, number value ids) of code tokens."""
     cols = _lookup(tokens, _CODE_ROWS, _CODE_TABLE, _code).T.copy()
@@ -130,20 +145,48 @@ def code_ids(tokens: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.
 
 
 def code_spans(stripped: str, tokens: list[str]) -> tuple[list[int], list[int]]:
-    """Start and end offset of each token of code_tokens (worked out only when a prompt matched)."""
-    gaps = _TOKEN.split(stripped)  # the blanks before each token, and after the last
-    return _spans(gaps, tokens, "\x01")
+    """Start and end offset of each token of code_tokens (worked out only when a prompt matched).
+
+    Tokens cover the non-blank characters of the stripped text exactly, in order: the i-th token starts at the
+    non-blank character numbered by the lengths of the tokens before it.
+    """
+    if not tokens:
+        return [], []
+    chars = _code_points(stripped)
+    space = _is_space(chars)
+    solid = np.flatnonzero(~space)
+    size = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
+    upto = np.cumsum(size)
+    starts = solid[upto - size]
+    ends = solid[upto - 1] + 1
+    marked = np.flatnonzero(chars[starts] == 1)
+    if len(marked):
+        # A blanked string runs on over its filler, up to the next character that is not " ".
+        other = np.append(np.flatnonzero(chars != 32), len(chars))
+        ends[marked] = other[np.searchsorted(other, ends[marked])]
+    return starts.tolist(), ends.tolist()
 
 
-def _spans(gaps: list[str], tokens: list[str], marker: str | None = None) -> tuple[list[int], list[int]]:
+def _code_points(text: str) -> npt.NDArray[np.uint32]:
+    if text.isascii():
+        return np.frombuffer(text.encode("ascii"), dtype=np.uint8).astype(np.uint32)
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+def _is_space(chars: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    space: npt.NDArray[np.bool_] = _ASCII_SPACE[np.minimum(chars, 127)] & (chars < 128)
+    wide = np.flatnonzero(chars >= 128)
+    if len(wide):
+        kinds, inverse = np.unique(chars[wide], return_inverse=True)
+        space[wide] = np.array([chr(c).isspace() for c in kinds.tolist()], dtype=bool)[inverse]
+    return space
+
+
+def _spans(gaps: list[str], tokens: list[str]) -> tuple[list[int], list[int]]:
     gap = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
     size = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     starts = np.cumsum(gap[:-1] + size) - size
     ends = starts + size
-    if marker is not None:
-        for i, t in enumerate(tokens):
-            if t == marker:  # a blanked string runs on over its filler
-                ends[i] += len(gaps[i + 1]) - len(gaps[i + 1].lstrip(" "))
     return starts.tolist(), ends.tolist()
 
 
@@ -154,7 +197,8 @@ def _fold(word: str) -> str:
 
 
 def text_words(text: str) -> list[str]:
-    words: list[str] = _WORD.findall(text)
+    # `re` is faster; on ASCII both read \w as [A-Za-z0-9_], beyond it their Unicode tables differ.
+    words: list[str] = (_ASCII_WORD if text.isascii() else _WORD).findall(text)
     return words
 
 
