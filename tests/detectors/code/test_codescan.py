@@ -175,11 +175,15 @@ def test_random_input_gives_the_python_path_blocks(monkeypatch: pytest.MonkeyPat
     pieces = ["```", "~~~", "`", "~", "\n", " ", "\t", "(", ")", "[", "]", "{", "}", ";", ":", "=", "-", ">", "<",
               "$", "#", "@", "'", '"', "def ", "SELECT ", "END-IF.", "import x", "a", "Z", "é", "中", "\U0001f600",
               "\x00", "\x85", "\u2028", "•", "0", "12:00:00", "[ERROR]"]
-    for i in range(1500):
-        if i % 3 == 0:
+    ascii_pieces = [p for p in pieces if p.isascii()]
+    for i in range(2000):
+        if i % 4 == 0:
             text = "".join(rng.choice(pieces) for _ in range(rng.randrange(1500)))
-        elif i % 3 == 1:
+        elif i % 4 == 1:
             text = bytes(rng.randrange(256) for _ in range(rng.randrange(1500))).decode("latin-1")
+        elif i % 4 == 2:  # ASCII is read in place, not folded: control characters and fences up to the last byte
+            text = "".join(rng.choice(ascii_pieces) if rng.random() < 0.9 else chr(rng.randrange(128))
+                           for _ in range(rng.randrange(1500))) + rng.choice(["", "`", "``", "```", "~~", "\x01"])
         else:
             width = rng.choice([399, 400, 401])
             text = "\n".join("".join(rng.choice(pieces) for _ in range(width))[:width] for _ in range(rng.randrange(1, 12)))
