@@ -500,7 +500,7 @@ static int fold_into(PyObject *text, const u8 *t, u8 *o) {
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *p = data;
         for (Py_ssize_t i = 0; i < n; i++) o[i] = t[p[i]];
-    } else if (kind == PyUnicode_2BYTE_KIND) {  /* UNSEEN left in o: the survey finds it (no test here) */
+    } else if (kind == PyUnicode_2BYTE_KIND) {  /* UNSEEN left in o, for the caller to find in a pass it makes anyway */
         const Py_UCS2 *p = data;
         for (Py_ssize_t i = 0; i < n; i++) o[i] = t[p[i]];
     } else {
@@ -706,8 +706,8 @@ static Py_ssize_t count_shouted(const u8 *s, Py_ssize_t n, Py_ssize_t limit);
 /* One pass over the folded text for the gate: its newlines, its code characters (CODE_CHARS), whether it holds a
  * fence ("```" or "~~~"), and whether it holds a byte that stops the C path: with `raw` set the text is ASCII read in
  * place, and a control character must be folded first; otherwise a character scored in Python (SLOW) or not in the
- * fold table yet (UNSEEN). Plain
- * comparisons and sums, so that the compiler vectorises the loop: it reads every character of every prompt. */
+ * fold table yet (UNSEEN). Plain comparisons and sums, so that the compiler vectorises the loop: it reads every
+ * character of every prompt. */
 typedef struct { Py_ssize_t newlines, code_chars; int fence, stop; } Survey;
 
 static Survey survey(const u8 *d, Py_ssize_t n, int raw) {
