@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from detectors.finding import Confidence, Finding
 from detectors.fingerprint_index import CODE_K, TEXT_K, FingerprintIndex, code_hashes, text_hashes
-from detectors.fingerprint_tokens import blank, code_marks, code_offsets, code_token_list, text_offsets, text_words
+from detectors.fingerprint_tokens import blank, code_marks, code_spans, code_token_list, text_spans, text_words
 from detectors.stage import Document
 
 MIN_MATCHES = 2.5  # weight of shared fingerprints (each 1/files holding it) before a file counts as a source
@@ -29,7 +29,7 @@ class _Stream:
 
     hashes: npt.NDArray[np.uint64]
     k: int
-    spans: Callable[[], tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]]
+    spans: Callable[[], tuple[list[int], list[int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +101,10 @@ class FingerprintStage:
         streams = []
         if code_marks(text) >= MIN_CODE_MARKS:
             tokens = code_token_list(text)
-            streams.append(_Stream(code_hashes(tokens), CODE_K, lambda: code_offsets(blank(text), tokens)))
+            streams.append(_Stream(code_hashes(tokens), CODE_K, lambda: code_spans(blank(text), tokens)))
         if self.index.has_text:
             words = text_words(text)
-            streams.append(_Stream(text_hashes(words), TEXT_K, lambda: text_offsets(text, words)))
+            streams.append(_Stream(text_hashes(words), TEXT_K, lambda: text_spans(text, words)))
         if not streams:
             return []
         hits = [self._collect(s.hashes, s.k) for s in streams]
@@ -124,15 +124,15 @@ class FingerprintStage:
             kept = [f]
             shared = [{f: x} if x is not None else {} for x in best]
         # Offsets are worked out only now: most prompts match nothing and never pay for them.
-        spans = [s.spans() if x else (_NO_INTS, _NO_INTS) for s, x in zip(streams, shared, strict=True)]
+        spans = [s.spans() if x else ([], []) for s, x in zip(streams, shared, strict=True)]
         ranked: list[Match] = []
         for f in kept:
             starts, ends, count = [], [], 0
             for got, (st, en), s in zip(shared, spans, streams, strict=True):
                 hit = got.get(f)
                 if hit is not None:
-                    starts.append(int(st[hit.first]))
-                    ends.append(int(en[hit.last + s.k - 1]))
+                    starts.append(st[hit.first])
+                    ends.append(en[hit.last + s.k - 1])
                     count += hit.distinct
             ranked.append((f, count, min(starts), max(ends), others))
         ranked.sort(key=lambda m: (-m[1], m[0]))

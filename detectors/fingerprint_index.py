@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from detectors.fingerprint_tokens import code_columns, code_tokens, text_ids, text_words
+from detectors.fingerprint_tokens import code_ids, code_tokens, text_ids, text_words
 from detectors.index_file import FileStamp, IndexFileError, read_index, write_index
 from detectors.winnow import kgram_hashes, winnow
 
@@ -62,10 +62,8 @@ def kind_of(path: Path) -> str | None:
 
 def code_hashes(tokens: list[str]) -> npt.NDArray[np.uint64]:
     """Hash of every k-gram of normalised code tokens (see code_tokens), the same for indexed files and prompts."""
-    cols = code_columns(tokens)
-    classes = cols[3:].view(np.int64)
-    known = None if len(tokens) and classes.min() < 0 else classes  # some value beyond the class table: sort keys
-    return kgram_hashes(cols[0], CODE_K, CODE_SALT, cols[1], CODE_MIN_DISTINCT, cols[2], CODE_MIN_KINDS, known)
+    ids, names, values = code_ids(tokens)
+    return kgram_hashes(ids, CODE_K, CODE_SALT, names, CODE_MIN_DISTINCT, values, CODE_MIN_KINDS)
 
 
 def text_hashes(words: list[str]) -> npt.NDArray[np.uint64]:

@@ -25,7 +25,6 @@ _CODE_SCAN = re.compile(f"({_STRING})|{_COMMENT}|({_TOKEN.pattern})")
 _ASCII_SPACE = np.array([chr(c).isspace() for c in range(128)])  # what \s matches, as str.isspace
 _WORD = regex.compile(r"\w+")
 _ASCII_WORD = re.compile(r"\w+")
-_ASCII_WORD_CHAR = np.array([c.isascii() and (c.isalnum() or c == "_") for c in map(chr, range(256))], dtype=np.int8)
 # Kept as themselves (the rest are names): Python's keywords and never-renamed builtins, and the reserved words
 # of other languages that Python code almost never uses as names. `func`, `map`, `select`, `default`, `case`...
 # are reserved somewhere but are everyday names elsewhere: as keywords, renaming them would break the match.
@@ -50,14 +49,10 @@ def _id(token: str) -> int:
 # Tables only grow (a grown copy is published before its new rows are named in the dictionary), so a reader
 # that got rows first and the table second, without a lock, always finds them.
 _CODE_ROWS: dict[str, int] = {}
-_CODE_TABLE = [np.zeros((1024, 7), dtype=np.uint64)]  # ids, name ids, value ids; classes (see _code_row)
+_CODE_TABLE = [np.zeros((1024, 3), dtype=np.uint64)]
 _WORD_ROWS: dict[str, int] = {}
 _WORD_TABLE = [np.zeros((1024, 1), dtype=np.uint64)]
 _LOCK = threading.Lock()
-# Value -> small dense int, for the classes of kgram_hashes; bounded like the vocabulary, -1 (never a class) beyond.
-_CLASSES: dict[int, int] = {}
-_MAX_CLASSES = 4 * _MAX_VOCAB
-_NO_CLASS = 2**64 - 1  # stored as uint64: -1 once viewed as int64
 
 
 def _lookup(tokens: list[str], rows_of: dict[str, int], table: list[npt.NDArray[np.uint64]],
@@ -118,23 +113,6 @@ def _code(tok: str) -> tuple[int, int, int]:
     return _id(norm), _name(tok), _id("v:" + tok.lower()) if norm == "N" else 0
 
 
-def _class(value: int) -> int:
-    c = _CLASSES.get(value)
-    if c is None:
-        if len(_CLASSES) >= _MAX_CLASSES:
-            return _NO_CLASS
-        c = _CLASSES[value] = len(_CLASSES)
-    return c
-
-
-def _code_row(tok: str) -> tuple[int, ...]:
-    """_code(tok), then the classes of the four keys kgram_hashes compares (names or ids, ids, names or numbers
-    or ids, numbers or ids): equal exactly where those values are, they sort several times faster."""
-    ids, name, value = _code(tok)
-    number = value or ids
-    return (ids, name, value, _class(name or ids), _class(ids), _class(name or number), _class(number))
-
-
 def code_marks(text: str) -> int:
     """Brackets not after a blank (calls, subscripts), braces, `=` and `0x`: rare in prose, everywhere in code.
 
@@ -162,14 +140,8 @@ def blank(text: str) -> str:
 
 def code_ids(tokens: list[str]) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     """(normalised token ids, identifier name ids, number value ids) of code tokens."""
-    cols = code_columns(tokens)
+    cols = _lookup(tokens, _CODE_ROWS, _CODE_TABLE, _code).T.copy()
     return cols[0], cols[1], cols[2]
-
-
-def code_columns(tokens: list[str]) -> npt.NDArray[np.uint64]:
-    """7 x n: code_ids, then the classes of _code_row (_NO_CLASS where the class table is full)."""
-    cols: npt.NDArray[np.uint64] = _lookup(tokens, _CODE_ROWS, _CODE_TABLE, _code_row).T.copy()
-    return cols
 
 
 def code_spans(stripped: str, tokens: list[str]) -> tuple[list[int], list[int]]:
@@ -178,19 +150,9 @@ def code_spans(stripped: str, tokens: list[str]) -> tuple[list[int], list[int]]:
     Tokens cover the non-blank characters of the stripped text exactly, in order: the i-th token starts at the
     non-blank character numbered by the lengths of the tokens before it.
     """
-    starts, ends = code_offsets(stripped, tokens)
-    return starts.tolist(), ends.tolist()
-
-
-def code_offsets(stripped: str, tokens: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """code_spans as arrays: a match reads two of them, not the whole lists."""
-    return _token_offsets(_code_points(stripped), tokens)
-
-
-def _token_offsets(chars: npt.NDArray[np.uint32], tokens: list[str]
-                   ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
     if not tokens:
-        return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.intp)
+        return [], []
+    chars = _code_points(stripped)
     space = _is_space(chars)
     solid = np.flatnonzero(~space)
     size = np.fromiter(map(len, tokens), dtype=np.intp, count=len(tokens))
@@ -202,7 +164,7 @@ def _token_offsets(chars: npt.NDArray[np.uint32], tokens: list[str]
         # A blanked string runs on over its filler, up to the next character that is not " ".
         other = np.append(np.flatnonzero(chars != 32), len(chars))
         ends[marked] = other[np.searchsorted(other, ends[marked])]
-    return starts, ends
+    return starts.tolist(), ends.tolist()
 
 
 def _code_points(text: str) -> npt.NDArray[np.uint32]:
@@ -248,14 +210,3 @@ def text_ids(words: list[str]) -> npt.NDArray[np.uint64]:
 def text_spans(text: str, words: list[str]) -> tuple[list[int], list[int]]:
     """Start and end offset of each word of text_words."""
     return _spans(_WORD.split(text), words)
-
-
-def text_offsets(text: str, words: list[str]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """text_spans as arrays; on ASCII, from the runs of word characters (what \\w+ matches there), no split."""
-    if not text.isascii():
-        starts, ends = text_spans(text, words)
-        return np.array(starts, dtype=np.intp), np.array(ends, dtype=np.intp)
-    word = np.zeros(len(text) + 2, dtype=np.int8)
-    word[1:-1] = _ASCII_WORD_CHAR[np.frombuffer(text.encode("ascii"), dtype=np.uint8)]
-    edge = np.diff(word)
-    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)

@@ -14,7 +14,6 @@ _OFFSETS = np.arange(MAX_K + 1)
 with np.errstate(over="ignore"):
     _POWERS = np.cumprod(np.concatenate(([np.uint64(1)], np.full(MAX_K, _P))), dtype=np.uint64)[::-1].copy()
 _Q = np.uint64(pow(int(_P), -1, 2**64))  # P * Q == 1 modulo 2**64
-_MAX_CLASSED = 2**32  # class * n + position stays below 2**63 for classes below 2**31
 _POW = [(np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))]  # P**i, P**-i; see _powers
 
 
@@ -40,20 +39,10 @@ def _powers(n: int) -> tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint64]]:
     return pw, qw
 
 
-def _pairs(keys: npt.NDArray[np.uint64], k: int, classes: npt.NDArray[np.int64] | None = None
-           ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Positions whose key occurred fewer than k tokens before, and where: the repeats some k-gram holds.
-
-    `classes` (small ints, equal exactly where keys are) allow unique (class, position) sort keys: the default
-    sort gives the stable order several times faster than a stable sort of the 64-bit keys.
-    """
-    n = len(keys)
-    if classes is not None and n < _MAX_CLASSED:
-        order = np.argsort(classes * n + np.arange(n))
-        same = classes[order[1:]] == classes[order[:-1]]
-    else:
-        order = np.argsort(keys, kind="stable")
-        same = keys[order[1:]] == keys[order[:-1]]
+def _pairs(keys: npt.NDArray[np.uint64], k: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Positions whose key occurred fewer than k tokens before, and where: the repeats some k-gram holds."""
+    order = np.argsort(keys, kind="stable")
+    same = keys[order[1:]] == keys[order[:-1]]
     later, earlier = order[1:][same], order[:-1][same]
     near = later - earlier < k
     return later[near], earlier[near]
@@ -73,10 +62,9 @@ def _repeats(later: npt.NDArray[np.intp], earlier: npt.NDArray[np.intp], k: int,
     return out
 
 
-def _distinct_below(keys: npt.NDArray[np.uint64], k: int, n: int, least: int,
-                    classes: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.bool_]:
+def _distinct_below(keys: npt.NDArray[np.uint64], k: int, n: int, least: int) -> npt.NDArray[np.bool_]:
     """Which k-grams hold fewer than `least` distinct keys (k minus the repeats each holds)."""
-    later, earlier = _pairs(keys, k, classes)
+    later, earlier = _pairs(keys, k)
     below: npt.NDArray[np.bool_] = _repeats(later, earlier, k, n) > k - least
     return below
 
@@ -110,8 +98,7 @@ def _rolling(base: npt.NDArray[np.uint64], later: npt.NDArray[np.intp], earlier:
 
 def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
                  names: npt.NDArray[np.uint64] | None = None, min_distinct: int = 0,
-                 values: npt.NDArray[np.uint64] | None = None, min_kinds: int = 0,
-                 classes: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.uint64]:
+                 values: npt.NDArray[np.uint64] | None = None, min_kinds: int = 0) -> npt.NDArray[np.uint64]:
     """Hash of every run of k consecutive tokens (n - k + 1 of them), mixed so that minima are well spread.
 
     With `names` (non-zero for identifiers), an identifier is hashed as the distance back to its previous use in
@@ -120,8 +107,6 @@ def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
     or `min_kinds` distinct normalised tokens (any name counts once: import lists, `x = y.x` runs, prose) is a
     literal table or a run of similar lines, which every code base has: it is hashed with the number values of
     `values` (non-zero for numbers) when those make it diverse enough, and is DULL otherwise.
-    `classes` (4 x n ints, optional) number the values of the four keys compared below, equal exactly where the
-    values are: names or ids, ids, names or numbers or ids, numbers or ids (see _pairs). Results do not change.
     Equal to kgram_hashes_reference, in O(n) one-dimensional passes instead of n x k windows.
     """
     n = len(ids) - k + 1
@@ -132,8 +117,7 @@ def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
         return _rolling(ids, none, none, np.zeros(0, dtype=np.uint64), k, salt)
     assert k <= MAX_K
     is_name = names != 0
-    cls: list[npt.NDArray[np.int64] | None] = [None] * 4 if classes is None else list(classes)
-    later, earlier = _pairs(np.where(is_name, names, ids), k, cls[0])
+    later, earlier = _pairs(np.where(is_name, names, ids), k)
     base = np.where(is_name, _BACK[0], ids)
     # A name whose previous use lies in the k-gram is hashed as that distance instead of as new.
     named = is_name[later]
@@ -144,7 +128,7 @@ def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
     if min_distinct > 1 or min_kinds > 1:
         dull = _repeats(later, earlier, k, n) > k - min_distinct
         if min_kinds > 1:
-            dull |= _distinct_below(ids, k, n, min_kinds, cls[1])
+            dull |= _distinct_below(ids, k, n, min_kinds)
         if values is not None and dull.any():
             # Number values count as distinct tokens: a table of constants is specific, a list of names is not.
             # A k-gram without numbers keys its tokens alike with or without them: it stays dull, unlooked at.
@@ -154,9 +138,9 @@ def kgram_hashes(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
             diverse = dull & (upto[k:] > upto[:n])
             if diverse.any():
                 with_values = np.where(numbered, values, ids)
-                diverse &= ~_distinct_below(np.where(is_name, names, with_values), k, n, min_distinct, cls[2])
+                diverse &= ~_distinct_below(np.where(is_name, names, with_values), k, n, min_distinct)
                 if min_kinds > 1 and diverse.any():
-                    diverse &= ~_distinct_below(with_values, k, n, min_kinds, cls[3])
+                    diverse &= ~_distinct_below(with_values, k, n, min_kinds)
             if diverse.any():
                 rows = np.flatnonzero(diverse)
                 plain = ~numbered[n_later]

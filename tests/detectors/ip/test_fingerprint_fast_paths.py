@@ -5,32 +5,12 @@ from __future__ import annotations
 import random
 
 import numpy as np
-import numpy.typing as npt
 import pytest
 import regex
 
-from detectors import fingerprint_tokens
 from detectors.fingerprint import _NO_HITS, FingerprintStage, _Hits
-from detectors.fingerprint_index import (
-    CODE_K,
-    CODE_MIN_DISTINCT,
-    CODE_MIN_KINDS,
-    CODE_SALT,
-    FingerprintIndex,
-    code_hashes,
-)
-from detectors.fingerprint_tokens import (
-    _TOKEN,
-    blank,
-    code_columns,
-    code_offsets,
-    code_spans,
-    code_token_list,
-    code_tokens,
-    text_offsets,
-    text_spans,
-    text_words,
-)
+from detectors.fingerprint_index import FingerprintIndex
+from detectors.fingerprint_tokens import _TOKEN, blank, code_spans, code_token_list, code_tokens, text_words
 from detectors.winnow import kgram_hashes, kgram_hashes_reference
 
 _TRICKY = [
@@ -117,56 +97,3 @@ def test_weight_at_the_threshold_is_decided_by_the_per_file_sum(holders: int, sh
     assert FingerprintStage(index, min_matches=2.4)._kept([hits]) == [3]
     assert FingerprintStage(index, min_matches=2.6)._kept([hits]) == []
     assert FingerprintStage(index, min_matches=2.5, min_covered=41)._kept([hits]) == []
-
-
-def _classes_of(*keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-    """Dense ints equal exactly where each key's values are (what the vocabulary stores per token)."""
-    return np.stack([np.unique(k, return_inverse=True)[1].ravel() for k in keys]).astype(np.int64)
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_kgram_hashes_with_classes_equal_those_without(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    n, k = int(rng.integers(1, 200)), int(rng.integers(2, 16))
-    ids = rng.integers(1, 6, n).astype(np.uint64)
-    names = np.where(rng.random(n) < 0.4, rng.integers(1, 8, n), 0).astype(np.uint64)
-    values = np.where(rng.random(n) < 0.3, rng.integers(1, 5, n), 0).astype(np.uint64)
-    number = np.where(values != 0, values, ids)
-    classes = _classes_of(np.where(names != 0, names, ids), ids, np.where(names != 0, names, number), number)
-    args = (ids, k, 7, names, 6, values, 4)
-    assert np.array_equal(kgram_hashes(*args, classes), kgram_hashes(*args))
-    assert np.array_equal(kgram_hashes(*args, classes), kgram_hashes_reference(*args))
-
-
-def test_code_hashes_use_vocabulary_classes_and_without_them_hash_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    tokens = code_tokens("def f(a, b):\n    x = a + b * 2\n    return g(x, 0x1F, 'msg', a[b])  # c\n" * 5)[1]
-    cols = code_columns(tokens)
-    classes = cols[3:].view(np.int64)
-    number = np.where(cols[2] != 0, cols[2], cols[0])
-    keys = (np.where(cols[1] != 0, cols[1], cols[0]), cols[0], np.where(cols[1] != 0, cols[1], number), number)
-    for c, key in zip(classes, keys, strict=True):
-        assert np.array_equal(c[1:] == c[:-1], key[1:] == key[:-1])
-        assert len(np.unique(c)) == len(np.unique(key))
-    want = kgram_hashes(cols[0], CODE_K, CODE_SALT, cols[1], CODE_MIN_DISTINCT, cols[2], CODE_MIN_KINDS)
-    assert np.array_equal(code_hashes(tokens), want)
-    # A full class table gives new tokens no class: their hashes come from the 64-bit keys, unchanged.
-    monkeypatch.setattr(fingerprint_tokens, "_MAX_CLASSES", 0)
-    fresh = [t + "_unseen_name" if t[0].isalpha() else t for t in tokens]
-    assert code_columns(fresh)[3:].view(np.int64).min() == -1
-    cols = code_columns(fresh)
-    assert np.array_equal(code_hashes(fresh), kgram_hashes(cols[0], CODE_K, CODE_SALT, cols[1], CODE_MIN_DISTINCT,
-                                                           cols[2], CODE_MIN_KINDS))
-
-
-def test_text_offsets_equal_the_split_spans() -> None:
-    for text in [*_tricky_texts(), "snake_case42 and-dashes, x.y", "é café naïve_x"]:
-        words = text_words(text)
-        starts, ends = text_offsets(text, words)
-        assert (starts.tolist(), ends.tolist()) == text_spans(text, words), repr(text)
-
-
-def test_code_offsets_equal_code_spans() -> None:
-    for text in _tricky_texts()[:500]:
-        stripped, tokens = code_tokens(text)
-        starts, ends = code_offsets(stripped, tokens)
-        assert (starts.tolist(), ends.tolist()) == code_spans(stripped, tokens)
