@@ -24,8 +24,8 @@ class EdmStage:
 
     def scan(self, doc: Document) -> list[Finding]:
         text = doc.norm.text
-        spans = candidate_spans(text, self.index.max_words)
         idx = self.index
+        spans = candidate_spans(text, idx.max_words, idx.known_words if idx.words is not None else None)
         out: list[Finding] = []
         for row, found in sorted(idx.lookup(spans).items()):
             cols = _separate(found, spans)

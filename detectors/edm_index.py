@@ -9,6 +9,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,8 @@ from detectors.edm_values import MAX_WORDS, normalize_value, word_count
 from detectors.index_file import FileStamp, IndexFileError, read_index, write_index
 from detectors.index_key import key_id, load_key
 
-FORMAT = "gardefou-edm/1"
+FORMAT = "gardefou-edm/1"  # unchanged by the word array: readers that predate it ignore it
+WORDS = "blake2b-64/gardefou-edmw"  # metadata entry: the index holds the word array, hashed so (see WORD_PERSON)
 MAX_COLUMNS = 65535
 MAX_ROWS_PER_VALUE = 50  # a value held by more records ("Paris", "Martin") only corroborates a rarer one
 
@@ -25,8 +27,8 @@ MAX_ROWS_PER_VALUE = 50  # a value held by more records ("Paris", "Martin") only
 class Hasher:
     """Keyed BLAKE2b with a 64-bit digest, a MAC by design; the keyed state is copied per value (twice as fast)."""
 
-    def __init__(self, key: bytes) -> None:
-        self._base = hashlib.blake2b(key=key[:64], digest_size=8, person=b"gardefou-edm")
+    def __init__(self, key: bytes, person: bytes = b"gardefou-edm") -> None:
+        self._base = hashlib.blake2b(key=key[:64], digest_size=8, person=person)
 
     def __call__(self, value: str) -> int:
         h = self._base.copy()
@@ -48,9 +50,23 @@ class Hasher:
         return np.frombuffer(b"".join(digests), dtype=">u8").astype(np.uint64)
 
 
+# The words of multi-word cells, under their own personalisation so that no entry can be matched with a cell
+# hash. Without the key, the array tells only how many such words there are (a MAC). With the key, words can be
+# guessed one by one from a dictionary, as single-word cells already can; the array holds no row or column.
+WORD_PERSON = b"gardefou-edmw"
+
+
+def _word_hashes(words: set[str], key: bytes) -> npt.NDArray[np.uint64]:
+    return np.unique(Hasher(key, WORD_PERSON).many(sorted(words)))
+
+
 @dataclass(slots=True)
 class EdmIndex:
-    """Sorted 64-bit keyed hashes with the (row, column) each came from; no cell value is kept."""
+    """Sorted 64-bit keyed hashes with the (row, column) each came from; no cell value is kept.
+
+    `words`, when the index has them, are the sorted keyed hashes of the words of multi-word cells: a phrase
+    with another word cannot be a cell, so it is neither built nor hashed. Indexes built before have None.
+    """
 
     table: str
     columns: tuple[str, ...]
@@ -63,7 +79,9 @@ class EdmIndex:
     col_ids: npt.NDArray[np.uint16]
     path: Path | None = None
     stamp: FileStamp | None = None
+    words: npt.NDArray[np.uint64] | None = None
     hasher: Hasher = field(init=False, repr=False)
+    word_hasher: Hasher = field(init=False, repr=False)
 
     def is_stale(self) -> bool:
         """True when the file it was loaded from changed (mtime or size) or disappeared."""
@@ -71,6 +89,18 @@ class EdmIndex:
 
     def __post_init__(self) -> None:
         self.hasher = Hasher(self.key)
+        self.word_hasher = Hasher(self.key, WORD_PERSON)
+
+    def known_words(self, words: list[str]) -> list[bool]:
+        """For each word, whether some multi-word cell holds it (all True without a word array)."""
+        if self.words is None:
+            return [True] * len(words)
+        if not words or not len(self.words):
+            return [False] * len(words)
+        q = self.word_hasher.many(words)
+        pos = np.minimum(np.searchsorted(self.words, q), len(self.words) - 1)
+        found: list[bool] = (self.words[pos] == q).tolist()
+        return found
 
     def lookup(self, values: Iterable[str]) -> dict[int, dict[int, str]]:
         """Row -> column -> normalised value, for every record holding a distinctive value among `values`.
@@ -112,7 +142,11 @@ class EdmIndex:
             "max_words": self.max_words, "key_id": key_id(self.key), "key_file": str(key_file.resolve()),
             "created": int(time.time()),
         }
-        write_index(path, FORMAT, meta, {"hashes": self.hashes, "rows": self.row_ids, "cols": self.col_ids})
+        arrays: dict[str, npt.NDArray[Any]] = {"hashes": self.hashes, "rows": self.row_ids, "cols": self.col_ids}
+        if self.words is not None:
+            meta["words"] = WORDS
+            arrays["words"] = self.words
+        write_index(path, FORMAT, meta, arrays)
 
     @classmethod
     def load(cls, path: Path, key_file: Path | None = None) -> EdmIndex:
@@ -128,9 +162,11 @@ class EdmIndex:
             columns = tuple(str(c) for c in meta["columns"])
             if not (len(hashes) == len(rows) == len(cols)):
                 raise IndexFileError(f"{path}: corrupt index (array lengths differ)")
+            # An index built before the word array: looked up without the word filter.
+            words = arrays["words"].astype(np.uint64, copy=False) if meta.get("words") == WORDS else None
             return cls(str(meta["table"]), columns, int(meta["rows"]), int(meta["min_columns"]),
                        int(meta["max_words"]), key, hashes.astype(np.uint64, copy=False),
-                       rows.astype(np.uint32, copy=False), cols.astype(np.uint16, copy=False), path, stamp)
+                       rows.astype(np.uint32, copy=False), cols.astype(np.uint16, copy=False), path, stamp, words)
         except (KeyError, TypeError, ValueError) as e:
             if isinstance(e, IndexFileError):
                 raise
@@ -175,6 +211,7 @@ def build_edm_index(
     hashes: array[int] = array("Q")
     row_ids: array[int] = array("I")
     col_ids: array[int] = array("H")
+    words: set[str] = set()  # of multi-word cells, hashed at the end (see WORD_PERSON)
     max_words = 1
     n_rows = 0
     reader = None
@@ -207,6 +244,8 @@ def build_edm_index(
                     else:
                         value = normalize_value(cell)
                         done = cache[cell] = (value, hasher(value)) if value is not None else None
+                        if value is not None and " " in value:
+                            words.update(value.split(" "))
                         if len(cache) > 200_000:
                             cache.clear()
                     if done is None:
@@ -231,4 +270,5 @@ def build_edm_index(
         max_words=min(max_words, MAX_WORDS), key=key, hashes=h[order],
         row_ids=np.frombuffer(row_ids, dtype=np.uint32)[order] if row_ids else np.zeros(0, dtype=np.uint32),
         col_ids=np.frombuffer(col_ids, dtype=np.uint16)[order] if col_ids else np.zeros(0, dtype=np.uint16),
+        words=_word_hashes(words, key),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import accumulate, compress
 from operator import ne, not_
 
@@ -127,8 +127,14 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def candidate_spans(text: str, max_words: int = MAX_WORDS) -> dict[str, tuple[int, int]]:
-    """Every value `candidates` yields, with the span it is first yielded at; built list by list, not value by value."""
+def candidate_spans(
+    text: str, max_words: int = MAX_WORDS, known: Callable[[list[str]], list[bool]] | None = None,
+) -> dict[str, tuple[int, int]]:
+    """Every value `candidates` yields, with the span it is first yielded at; built list by list, not value by value.
+
+    With `known` (which of these words some multi-word cell holds), phrases holding another word are left out:
+    no cell can equal them. A value left out never changes the span kept for another.
+    """
     keys: list[str] = []
     places: list[tuple[int, int]] = []
     for a, b in _email_spans(text):
@@ -159,9 +165,25 @@ def candidate_spans(text: str, max_words: int = MAX_WORDS) -> dict[str, tuple[in
     keys += [w for w in folded if len(w) >= MIN_LENGTH]
     places += [s for w, s in zip(folded, spans, strict=True) if len(w) >= MIN_LENGTH]
     short = "" in folded  # a word folding to nothing: a phrase can be under MIN_LENGTH
+    run: dict[int, int] | None = None  # with `known`: how many known words follow from each known word on
+    if known is not None and max_words >= 2 and n >= 2:
+        distinct = list(dict.fromkeys(folded))
+        ok = set(compress(distinct, known(distinct)))
+        run = {}
+        for i in reversed(list(compress(range(n), map(ok.__contains__, folded)))):
+            run[i] = run.get(i + 1, 0) + 1
+        first = sorted(i for i, r in run.items() if r >= 2)
     for k in range(2, min(max_words, n) + 1):
-        phrases = list(map(" ".join, zip(*(folded[d:] for d in range(k)), strict=False)))
-        where = list(zip(starts, ends[k - 1:], strict=False))
+        if run is not None:
+            # Only the phrases of k known words, in text order as below.
+            first = [i for i in first if run[i] >= k]
+            if not first:
+                break  # no run of k known words, nor of more
+            phrases = [" ".join(folded[i:i + k]) for i in first]
+            where = [(starts[i], ends[i + k - 1]) for i in first]
+        else:
+            phrases = list(map(" ".join, zip(*(folded[d:] for d in range(k)), strict=False)))
+            where = list(zip(starts, ends[k - 1:], strict=False))
         if short:
             keep = [len(p) >= MIN_LENGTH for p in phrases]
             phrases = [p for p, ok in zip(phrases, keep, strict=True) if ok]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from detectors.edm import EdmStage
-from detectors.edm_index import EdmIndex, build_edm_index
+from detectors.edm_index import FORMAT, WORD_PERSON, EdmIndex, Hasher, build_edm_index
 from detectors.edm_values import normalize_value
 from detectors.errors import ConfigError
-from detectors.index_file import IndexFileError
-from detectors.index_key import load_or_create_key
+from detectors.index_file import IndexFileError, read_index, write_index
+from detectors.index_key import load_key, load_or_create_key
 from detectors.normalize import normalize
 from detectors.pipeline import EngineConfig, build_engine
 from detectors.stage import Document
@@ -95,6 +95,52 @@ def test_index_file_holds_no_plaintext(built: tuple[Path, Path, EdmStage], custo
                     checked += 1
     assert checked > 1000
     assert "Lefèvre".encode() not in data and b"exemple.fr" not in data
+
+
+def _multi_word_cell_words(rows: list[list[str]]) -> set[str]:
+    return {w for row in rows for cell in row[1:] if " " in (v := normalize_value(cell) or "") for w in v.split(" ")}
+
+
+def test_word_array_is_keyed_apart_from_cells(built: tuple[Path, Path, EdmStage], customers: Table) -> None:
+    words = _multi_word_cell_words(customers[1])
+    assert {"jean", "pierre", "saint", "etienne", "aix", "en", "provence", "n", "diaye"} == words
+    key, index = load_key(built[1]), built[2].index
+    assert index.words is not None
+    assert index.words.tolist() == sorted(Hasher(key, WORD_PERSON).many(sorted(words)).tolist())
+    # Another personalisation: no word entry equals the cell hash of the same text.
+    assert not set(index.words.tolist()) & set(Hasher(key).many(sorted(words)).tolist())
+    data = built[0].read_bytes()
+    assert not [w for w in words if len(w) >= 5 and w.encode() in data]
+
+
+def _multi_word_record(rows: list[list[str]]) -> tuple[int, str]:
+    row_no = next(i for i, r in enumerate(rows) if i > 1000 and r[1] == "Jean-Pierre" and r[6] == "Saint-Étienne")
+    _, first, last, _, phone, _, city = rows[row_no]
+    return row_no, f"Rappeler {first} {last} à {city}, tél. {phone}, merci"
+
+
+def test_multi_word_values_found_through_the_word_filter(built: tuple[Path, Path, EdmStage],
+                                                         customers: Table) -> None:
+    row_no, text = _multi_word_record(customers[1])
+    found = [f for f in _scan(built[2], text) if f.attribute("record") == str(row_no + 1)]
+    assert [f.attribute("columns") for f in found] == ["first_name,last_name,phone,city"]
+
+
+def test_index_without_word_array_still_works(built: tuple[Path, Path, EdmStage], customers: Table,
+                                              tmp_path: Path) -> None:
+    # As the code before the word array wrote it: same format, no "words" array nor metadata entry.
+    meta, arrays = read_index(built[0], FORMAT)
+    del meta["words"], arrays["words"]
+    old = tmp_path / "old.edm.npz"
+    write_index(old, FORMAT, meta, arrays)
+    stage = EdmStage(EdmIndex.load(old))
+    assert stage.index.words is None
+    _, rows = customers
+    row_no, text = _multi_word_record(rows)
+    texts = [text, *(f"{r[1]} {r[2]} de {r[6]} : {r[3]}" for r in rows[2000:2300])]
+    assert all(_scan(stage, t) == _scan(built[2], t) for t in texts)
+    found = [f.attribute("columns") for f in _scan(stage, text) if f.attribute("record") == str(row_no + 1)]
+    assert found == ["first_name,last_name,phone,city"]
 
 
 def test_key_file_is_private_and_required(built: tuple[Path, Path, EdmStage], tmp_path: Path) -> None:

@@ -63,3 +63,38 @@ def test_hashing_many_is_hashing_each() -> None:
     assert hasher.many(values).tolist() == [hasher(v) for v in values]
     assert hasher.many(values[:4]).tolist() == [hasher(v) for v in values[:4]]
     assert hasher.many([]).tolist() == []
+
+
+def _known(words: set[str], calls: list[list[str]]):  # type: ignore[no-untyped-def]
+    def known(batch: list[str]) -> list[bool]:
+        calls.append(batch)
+        return [w in words for w in batch]
+    return known
+
+
+def test_word_filter_leaves_out_only_phrases_of_unknown_words() -> None:
+    rng = random.Random(4)
+    alphabet = "aé é Σς1 2@.-+_/\n\tİx9 ß"
+    texts = [*TEXTS, *("".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 50))) for _ in range(2000))]
+    for words in ({"jean", "pierre", "saint", "etienne", "a", "e"}, {"ae", "x9", "1", "ss"}, set()):
+        for text in texts:
+            for max_words in (2, 3, 6):
+                full = candidate_spans(text, max_words)
+                got = candidate_spans(text, max_words, _known(words, []))
+                # A value is kept, with its span, unless it is a phrase holding an unknown word.
+                assert set(got) <= set(full)
+                assert all(got[v] == s for v, s in full.items() if " " not in v or set(v.split(" ")) <= words)
+
+
+def test_word_filter_on_a_prompt() -> None:
+    text = "Jean-Pierre Lefèvre, Saint-Étienne. Jean Pierre 06 12 34 56 78"
+    calls: list[list[str]] = []
+    got = candidate_spans(text, 3, _known({"jean", "pierre", "saint", "etienne"}, calls))
+    assert calls == [["jean", "pierre", "lefevre", "saint", "etienne", "06", "12", "34", "56", "78"]]
+    assert got["jean pierre"] == (0, 11) and got["saint etienne"] == (21, 34)
+    assert "pierre lefevre" not in got and "jean pierre lefevre" not in got and "lefevre saint" not in got
+    assert "etienne jean pierre" in got  # across punctuation, as without the filter
+    full = candidate_spans(text, 3)
+    assert got["lefevre"] == full["lefevre"] == (12, 19) and got["0612345678"] == full["0612345678"]
+    calls.clear()
+    assert candidate_spans(text, 1, _known(set(), calls)) == candidate_spans(text, 1) and not calls
