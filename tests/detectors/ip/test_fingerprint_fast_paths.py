@@ -5,13 +5,14 @@ from __future__ import annotations
 import random
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 import regex
 
 from detectors.fingerprint import _NO_HITS, FingerprintStage, _Hits
 from detectors.fingerprint_index import FingerprintIndex
 from detectors.fingerprint_tokens import _TOKEN, blank, code_spans, code_token_list, code_tokens, text_words
-from detectors.winnow import kgram_hashes, kgram_hashes_reference
+from detectors.winnow import _BACK, _LITERAL_SALT, _P, DULL, MAX_K, _mix, kgram_hashes
 
 _TRICKY = [
     'x = "a # not a comment" + y  # comment\nz = \'it\\\'s\' // 2\n',
@@ -45,6 +46,78 @@ def _split_spans(stripped: str, tokens: list[str]) -> tuple[list[int], list[int]
     return starts, ends
 
 
+# The window definition of kgram_hashes (the code it replaced), kept here as the reference the tests compare with.
+_OFFSETS = np.arange(MAX_K + 1)
+with np.errstate(over="ignore"):
+    _POWERS = np.cumprod(np.concatenate(([np.uint64(1)], np.full(MAX_K, _P))), dtype=np.uint64)[::-1].copy()
+
+
+def _previous_distance(keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """For each position, how far back the same key last occurred (0: not before)."""
+    order = np.argsort(keys, kind="stable")
+    same = keys[order[1:]] == keys[order[:-1]]
+    later, earlier = order[1:][same], order[:-1][same]
+    out = np.zeros(len(keys), dtype=np.int64)
+    out[later] = later - earlier
+    return out
+
+
+def _n_distinct(back: npt.NDArray[np.int64], inside: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Distinct keys of every k-gram: positions whose key is new in it (none or previous use outside)."""
+    count: npt.NDArray[np.int64] = np.count_nonzero((back == 0) | ~inside, axis=1)
+    return count
+
+
+def _hash(tokens: npt.NDArray[np.uint64], salt: int) -> npt.NDArray[np.uint64]:
+    """Polynomial hash of each row (Horner's rule as one dot product), then mixed."""
+    k = tokens.shape[1]
+    with np.errstate(over="ignore"):
+        h: npt.NDArray[np.uint64] = (tokens * _POWERS[MAX_K - k + 1:]).sum(axis=1, dtype=np.uint64)
+        h += np.uint64(salt) * _POWERS[MAX_K - k]
+    return _mix(h)
+
+
+def _kgram_hashes_reference(ids: npt.NDArray[np.uint64], k: int, salt: int = 0,
+                           names: npt.NDArray[np.uint64] | None = None, min_distinct: int = 0,
+                           values: npt.NDArray[np.uint64] | None = None, min_kinds: int = 0
+                           ) -> npt.NDArray[np.uint64]:
+    """kgram_hashes as first written, on n x k windows: the definition the O(n) one is held equal to."""
+    n = len(ids) - k + 1
+    if n <= 0:
+        return np.zeros(0, dtype=np.uint64)
+    window = np.lib.stride_tricks.sliding_window_view
+    if names is None:
+        return _hash(window(ids, k), salt)
+    assert k <= MAX_K
+    is_name = window(names != 0, k)
+    back = window(_previous_distance(np.where(names != 0, names, ids)), k)
+    # Within a k-gram, a name is new unless its previous use lies inside it (j tokens back at most).
+    inside = back <= _OFFSETS[:k]
+    tokens = np.where(is_name, _BACK[np.where(inside, back, 0)], window(ids, k))
+    h = _hash(tokens, salt)
+    if min_distinct > 1 or min_kinds > 1:
+        dull = _n_distinct(back, inside) < min_distinct
+        if min_kinds > 1:
+            kinds_back = window(_previous_distance(ids), k)
+            dull |= _n_distinct(kinds_back, kinds_back <= _OFFSETS[:k]) < min_kinds
+        if values is not None and dull.any():
+            numbered = values != 0
+            with_values = np.where(numbered, values, ids)
+            lit_back = window(_previous_distance(np.where(names != 0, names, with_values)), k)
+            diverse = dull & (_n_distinct(lit_back, lit_back <= _OFFSETS[:k]) >= min_distinct)
+            if min_kinds > 1 and diverse.any():
+                kinds_back = window(_previous_distance(with_values), k)
+                diverse &= _n_distinct(kinds_back, kinds_back <= _OFFSETS[:k]) >= min_kinds
+            if diverse.any():
+                rows = np.flatnonzero(diverse)
+                w_numbered, w_values = window(numbered, k)[rows], window(values, k)[rows]
+                h[rows] = _hash(np.where(w_numbered, w_values, tokens[rows]), salt ^ _LITERAL_SALT)
+                dull[rows] = False
+        h[dull] = DULL
+    return h
+
+
+
 @pytest.mark.parametrize("with_values", [False, True])
 def test_kgram_hashes_equal_the_window_definition(with_values: bool) -> None:
     rng = np.random.default_rng(5)
@@ -56,8 +129,8 @@ def test_kgram_hashes_equal_the_window_definition(with_values: bool) -> None:
         values = np.where(rng.random(size) < 0.3, pick[rng.integers(0, vocab, size)] ^ np.uint64(9), 0)
         vals = values.astype(np.uint64) if with_values else None
         args = (ids, k, 17, names, int(rng.integers(0, 9)), vals, int(rng.integers(0, 9)))
-        assert np.array_equal(kgram_hashes(*args), kgram_hashes_reference(*args))
-        assert np.array_equal(kgram_hashes(ids, k, 3), kgram_hashes_reference(ids, k, 3))
+        assert np.array_equal(kgram_hashes(*args), _kgram_hashes_reference(*args))
+        assert np.array_equal(kgram_hashes(ids, k, 3), _kgram_hashes_reference(ids, k, 3))
 
 
 def test_one_pass_tokens_blanking_and_offsets_equal_the_two_pass_ones() -> None:
