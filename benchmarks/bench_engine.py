@@ -122,6 +122,54 @@ def source_code_stage(engine: Engine, cred: Engine, docs: list[str], four_kb: li
     return out
 
 
+def conversations(docs: list[str], prompts: list[str], count: int = 12, turns: int = 8) -> list[list[list[str]]]:
+    """Requests as chat APIs send them: each turn resends the whole conversation, then the new user message.
+
+    User messages are chat prompts, with a 4 KB document (code, prose or JSON) pasted at turns 1 and 4; the
+    assistant answers are 1 KB of prose."""
+    prose = [d[:1000] for d in docs if d.count("\n") < 5]
+    out = []
+    for c in range(count):
+        history: list[str] = []
+        requests = []
+        for t in range(turns):
+            user = docs[(c * 7 + t) % len(docs)] if t in (0, 3) else prompts[(c * turns + t) % len(prompts)]
+            requests.append([*history, user])
+            history += [user, prose[(c * turns + t) % len(prose)]]
+        out.append(requests)
+    return out
+
+
+def conversation_replay(engine: Engine, docs: list[str]) -> dict[str, float]:
+    """Every request of every conversation scanned message by message (as the proxy does), with and without the
+    engine's scan cache; the cache starts empty for each pass."""
+    from detectors.scan_cache import ScanCache
+
+    convs = conversations(docs, chat_prompts())
+    requests = [r for conv in convs for r in conv]
+    chars = sum(len(m) for r in requests for m in r)
+
+    def one_pass(cache: ScanCache | None) -> float:
+        engine.cache = cache
+        t = time.perf_counter()
+        for r in requests:
+            for m in r:
+                engine.scan(m)
+        return time.perf_counter() - t
+
+    try:
+        plain = min(one_pass(None) for _ in range(3))
+        caches = [ScanCache(4096) for _ in range(3)]
+        cached = min(one_pass(c) for c in caches)
+    finally:
+        engine.cache = None
+    c = caches[-1]
+    return {"requests": len(requests), "messages_per_request": sum(map(len, requests)) / len(requests),
+            "ms_per_request_without_cache": plain / len(requests) * 1e3,
+            "ms_per_request_with_cache": cached / len(requests) * 1e3, "speedup": plain / cached,
+            "hit_share_of_messages": c.hits / (c.hits + c.misses), "megabytes": chars / 1e6}
+
+
 def plain_regex_loop(rules) -> object:  # type: ignore[no-untyped-def]
     """The same rules as a loop of `regex` searches: what a project without Hyperscan does."""
     compiled = [regex.compile(r.pattern, regex_flags(r)) for r in rules]
@@ -199,6 +247,12 @@ def main() -> int:
     print(f"  against the credentials pass on the same documents: with code {sc['ratio_to_credentials_with_code']:.2f}x, "
           f"without {sc['ratio_to_credentials_without_code']:.2f}x, chat prompts {sc['us_per_doc_chat_prompts']:.1f} us, "
           f"{sc['ratio_to_credentials_chat_prompts']:.2f}x")
+
+    r["conversation_replay"] = cr = conversation_replay(full, docs)
+    print(f"conversations ({cr['requests']} requests, {cr['messages_per_request']:.1f} messages each, the history "
+          f"sent again): {cr['ms_per_request_without_cache']:.2f} ms a request without the scan cache, "
+          f"{cr['ms_per_request_with_cache']:.2f} ms with it ({cr['speedup']:.1f}x, "
+          f"{cr['hit_share_of_messages']:.0%} of the messages from the cache)")
 
     # The slow baselines run on a subset, their rate extrapolates (they are linear in the input).
     sub = docs[: max(20, len(docs) // (10 if args.short else 4))]

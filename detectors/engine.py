@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from detectors.finding import Finding
 from detectors.normalize import normalize
+from detectors.scan_cache import ScanCache
 from detectors.stage import Document, Stage
 
 
@@ -19,6 +20,7 @@ class ScanResult:
     findings: tuple[Finding, ...]
     timings: dict[str, float] = field(default_factory=dict)
     document: Document | None = None
+    cached: bool = False  # the findings come from the engine's cache: the text was scanned before
 
 
 # Finding types that summarise other findings (detectors/records.py) rather than locate one value.
@@ -69,11 +71,30 @@ def resolve_overlaps(findings: list[Finding]) -> list[Finding]:
 class Engine:
     """A pipeline of stages; the Hyperscan rule pass first, the others behind it."""
 
-    def __init__(self, stages: Sequence[Stage], version: str = "") -> None:
+    def __init__(self, stages: Sequence[Stage], version: str = "", cache: ScanCache | None = None) -> None:
         self.stages = list(stages)
         self.version = version
+        self.cache = cache
 
     def scan(self, text: str, keep_document: bool = False) -> ScanResult:
+        """Findings of `text`; one this engine scanned before comes from its cache (time spent there: "cache")."""
+        cache = self.cache
+        if cache is None or keep_document:
+            return self._scan(text, keep_document)
+        t0 = time.perf_counter()
+        key = cache.key(text)
+        if key is None:
+            return self._scan(text, keep_document)
+        cached = cache.get(key)
+        if cached is not None:
+            return ScanResult(cached, {"cache": time.perf_counter() - t0}, cached=True)
+        lookup = time.perf_counter() - t0
+        result = self._scan(text, keep_document)
+        cache.put(key, result.findings)
+        result.timings["cache"] = lookup
+        return result
+
+    def _scan(self, text: str, keep_document: bool) -> ScanResult:
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         doc = Document(normalize(text))

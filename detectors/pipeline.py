@@ -10,6 +10,7 @@ from detectors.engine import Engine
 from detectors.rule import Rule
 from detectors.rule_pass import RulePass
 from detectors.ruleset import RULES_DIR, load_rules, rule_files
+from detectors.scan_cache import ScanCache
 from detectors.stage import Stage
 
 
@@ -44,6 +45,8 @@ class EngineConfig:
     fingerprint_index: Path | None = None
     # Columns of one indexed record a prompt must hold to be reported (None = the value stored in the index).
     edm_min_columns: int | None = None
+    # Texts whose findings the engine keeps, for conversations sent again with each turn (0 = no cache).
+    scan_cache: int = 0
 
 
 def load_config_rules(config: EngineConfig) -> list[Rule]:
@@ -62,7 +65,8 @@ def build_engine(config: EngineConfig | None = None, rules: list[Rule] | None = 
     rule_pass = RulePass(rules, config.cache_dir)
     stages: list[Stage] = [rule_pass]
     stages.extend(_later_stages(config))
-    return Engine(stages, version=rule_pass.version)
+    cache = ScanCache(config.scan_cache) if config.scan_cache > 0 else None
+    return Engine(stages, version=rule_pass.version, cache=cache)
 
 
 def _later_stages(config: EngineConfig) -> list[Stage]:

@@ -38,6 +38,7 @@ class Inspection:
     evidence: tuple[Evidence, ...] = ()
     body: bytes | None = None
     bytes_scanned: int = 0
+    cached_bytes: int = 0  # of bytes_scanned, those whose findings came from the engine's cache
     timings: dict[str, float] = field(default_factory=dict)
     cause: str = ""  # why it could not be inspected; names positions and types, never content
 
@@ -117,8 +118,11 @@ def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: by
     timings["adapter"] = time.perf_counter() - t0
     texts = [s.text for s in parsed.segments]
     detected: list[Detected] = []
+    cached = 0
     for i, text in enumerate(texts):
         result = engine.scan(text)
+        if result.cached:
+            cached += len(text)
         for stage, seconds in result.timings.items():
             timings[stage] = timings.get(stage, 0.0) + seconds
         detected.extend(Detected(f, i, value_hash(text[f.start:f.end], key)) for f in result.findings)
@@ -139,4 +143,4 @@ def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: by
                               message=messages.uninspectable(f"rewrite failed: {type(e).__name__}"),
                               error="rewrite_failed")
     timings["decide"] = time.perf_counter() - t1
-    return Inspection(verdict, parsed, evidence, new_body, sum(len(t) for t in texts), timings)
+    return Inspection(verdict, parsed, evidence, new_body, sum(len(t) for t in texts), cached, timings)

@@ -16,8 +16,8 @@ APP_STATUSES = ("sanctioned", "tolerated", "unsanctioned", "unknown")
 ACCOUNTS = ("personal", "corporate", "unknown")
 FAIL_MODES = ("open", "closed")
 # Stages the engine and enforcement time (Outcome.timings keys); a new stage gets through under a small cap.
-STAGES = ("adapter", "normalize", "hyperscan", "names", "records", "source_code", "edm", "fingerprints", "decide",
-          "rewrite")
+STAGES = ("adapter", "cache", "normalize", "hyperscan", "names", "records", "source_code", "edm", "fingerprints",
+          "decide", "rewrite")
 OTHER = "other"
 UNKNOWN = "unknown"
 
@@ -109,6 +109,9 @@ class MetricsRegistry:
                                       ("stage",), buckets=_SECONDS, registry=r)
         self.scanned_bytes = Counter("gardefou_scanned_bytes", "Bytes of request text scanned.", ("service",),
                                      registry=r)
+        self.cached_bytes = Counter("gardefou_scan_cache_hit_bytes",
+                                    "Bytes of request text whose findings came from the scan cache (sent before).",
+                                    ("service",), registry=r)
         self.request_bytes = Histogram("gardefou_scanned_request_size_bytes", "Bytes scanned per request.",
                                        buckets=_BYTES, registry=r)
         self.responses = Counter("gardefou_upstream_responses", "Responses from AI services, by status class.",
@@ -150,6 +153,8 @@ class MetricsRegistry:
         if o.bytes_scanned:
             self.scanned_bytes.labels(service).inc(o.bytes_scanned)
             self.request_bytes.observe(o.bytes_scanned)
+        if o.cached_bytes:
+            self.cached_bytes.labels(service).inc(o.cached_bytes)
         if o.policy_version or o.rules_version:
             self._policy_seen(o.policy_version, o.rules_version)
 

@@ -56,6 +56,7 @@ class Outcome:
     error: str = ""  # scanner/parse failure class ("malformed_body", "timeout", "too_large"...), "" when none
     fail_mode: str = ""  # "open" or "closed" when `error` was handled by the fail mode
     bytes_scanned: int = 0
+    cached_bytes: int = 0  # of bytes_scanned, those the engine had scanned before (a conversation sent again)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, incl. "adapter"
     policy_version: str = ""
     rules_version: str = ""

@@ -17,6 +17,8 @@ from detectors.rule import Rule
 from proxy.policy import Policy, check_service_ids, load_policy
 
 log = logging.getLogger(__name__)
+# Texts whose findings an engine keeps: a conversation is sent again whole with each turn (a few MB at most).
+SCAN_CACHE_ENTRIES = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +75,8 @@ def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Pa
     config = EngineConfig(rules_dir=rules_dir, cache_dir=cache_dir or default_cache_dir(), names=names,
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
                           fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns,
-                          load_models_now=True)  # before the policy goes into force: seconds, once per process
+                          load_models_now=True,  # before the policy goes into force: seconds, once per process
+                          scan_cache=SCAN_CACHE_ENTRIES)
     engine = build_engine(config)
     return Runtime(policy, engine, signature(watched_files(policy_path, rules_dir, policy)))
 

@@ -212,6 +212,7 @@ class Enforce:
             endpoint=context.endpoint or "none", group=context.group, action=verdict.action,
             evidence=result.evidence, instance=context.instance, justification=verdict.justification,
             error=verdict.error, fail_mode=verdict.fail_mode, bytes_scanned=result.bytes_scanned,
+            cached_bytes=result.cached_bytes,
             timings=result.timings, policy_version=runtime.policy.version, rules_version=runtime.engine.version,
             streamed=bool(parsed and parsed.stream),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import urllib.request
 from collections.abc import Iterator
 
 import openai
@@ -112,3 +114,36 @@ def test_prose_and_a_one_line_command_are_not_code(logging_proxy: Proxy, clean_u
     ask(logging_proxy, "Que fait `git rebase -i HEAD~3` exactement ?")
     assert len(clean_upstream.requests) == 2
     assert len(incidents(logging_proxy)) == before
+
+
+def cache_hit_bytes(proxy: Proxy) -> float:
+    """gardefou_scan_cache_hit_bytes_total of the OpenAI API, from the proxy's own /metrics."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10) as r:
+        page = r.read().decode()
+    m = re.search(r'^gardefou_scan_cache_hit_bytes_total\{service="openai-api"\} (\S+)$', page, re.MULTILINE)
+    return float(m.group(1)) if m else 0.0
+
+
+def test_a_conversation_sent_again_reports_its_code_each_turn_from_one_scan(logging_proxy: Proxy,
+                                                                          clean_upstream: Upstream) -> None:
+    """Chat APIs resend the whole conversation: the pasted code is found again at turn 2, from the scan cache."""
+    code = UNFENCED.replace("invoice_total_with_discounts", "invoice_total_turns")  # not sent by another test
+    history = [{"role": "user", "content": code},
+               {"role": "assistant", "content": "Tu peux sortir le calcul du taux de la boucle, par exemple."}]
+    before = len(incidents(logging_proxy))
+    hits = cache_hit_bytes(logging_proxy)
+    with logging_proxy.httpx_client() as http:
+        client = openai.OpenAI(api_key="sk-test", http_client=http, max_retries=0)
+        client.chat.completions.create(model="gpt-4o-mini", messages=history[:1])  # type: ignore[arg-type]
+        assert cache_hit_bytes(logging_proxy) == hits  # first sight: scanned
+        client.chat.completions.create(model="gpt-4o-mini", messages=[  # type: ignore[arg-type]
+            *history, {"role": "user", "content": "Et si les taux sont négatifs ?"}])
+    assert clean_upstream.requests[-1].json()["messages"][0]["content"] == code  # type: ignore[index]
+    assert wait_for(lambda: len(incidents(logging_proxy)) >= before + 2, timeout=10)
+    turns = incidents(logging_proxy)[-2:]
+    for record in turns:
+        found = [f for f in record["findings"] if f["category"] == "source_code"]  # type: ignore[union-attr]
+        assert [f["location"] for f in found] == ["messages[0].content"]
+        assert found[0]["attributes"] == {"language": "python", "lines": "8"}
+    # Turn 2 took the code's findings from the cache: its characters counted as cache hits, nothing else rescanned.
+    assert wait_for(lambda: cache_hit_bytes(logging_proxy) - hits >= len(code), timeout=10)

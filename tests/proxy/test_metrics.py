@@ -69,6 +69,16 @@ def test_allowed_request_counts_request_bytes_and_stages_but_no_incident() -> No
     assert not [k for k in samples(m) if k[0] == "gardefou_incidents_total"]
 
 
+def test_text_served_by_the_scan_cache_is_counted_apart() -> None:
+    m = MetricsRegistry()
+    m.observe(outcome())
+    assert not [k for k in samples(m) if k[0] == "gardefou_scan_cache_hit_bytes_total"]
+    m.observe(outcome(cached_bytes=80, timings={"cache": 0.00001}))
+    assert value(m, "gardefou_scan_cache_hit_bytes_total", service="openai") == 80
+    assert value(m, "gardefou_scanned_bytes_total", service="openai") == 240
+    assert value(m, "gardefou_scan_duration_seconds_count", stage="cache") == 1
+
+
 def test_blocked_request_counts_one_incident_per_category_and_each_detection() -> None:
     m = MetricsRegistry()
     m.observe(outcome(action="block", evidence=(ev(), ev(), ev("regulated_data", "regulated_data.fr.iban"))))
