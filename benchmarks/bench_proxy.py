@@ -74,6 +74,8 @@ WORDS = ("le projet avance bien et l'équipe prépare la démonstration pour le 
 
 # With --bodies code: 4 KB excerpts of installed source files, each pasted under a question (filled by main).
 CODE_EXCERPTS: list[str] = []
+# With --bodies conversation: conversations of 8 turns, a source file pasted at the first (filled by main).
+CONVERSATIONS: list[list[dict[str, str]]] = []
 
 
 def code_excerpts(n: int = 200) -> list[str]:
@@ -88,9 +90,35 @@ def code_excerpts(n: int = 200) -> list[str]:
     return out
 
 
+def prose(rng: random.Random, size: int) -> str:
+    words: list[str] = []
+    while sum(map(len, words)) + len(words) < size:
+        words.append(rng.choice(WORDS))
+    return " ".join(words)[:size]
+
+
+def conversations(excerpts: list[str], count: int = 40, turns: int = 8) -> list[list[dict[str, str]]]:
+    """Each conversation: a question over a pasted file, then short questions; answers of 1 KB of prose."""
+    rng = random.Random(11)
+    out = []
+    for c in range(count):
+        messages = [{"role": "system", "content": "Tu es un assistant utile."}]
+        for t in range(turns):
+            ask = f"Relis ce module, conversation {c} :\n\n{excerpts[c % len(excerpts)]}" if t == 0 else \
+                f"Question {t} de la conversation {c} : {prose(rng, rng.randrange(60, 300))}"
+            messages += [{"role": "user", "content": ask}, {"role": "assistant", "content": prose(rng, 1000)}]
+        out.append(messages)
+    return out
+
+
 def body(rng: random.Random) -> bytes:
     """A 4-5 KB chat request, different every time: ordinary prose and a bit of code, or (--bodies code) a question
-    over a pasted source file, which the source-code stage reports."""
+    over a pasted source file, which the source-code stage reports, or (--bodies conversation) one turn of a
+    conversation, sent with all the turns before it as chat APIs do."""
+    if CONVERSATIONS:
+        conv = rng.choice(CONVERSATIONS)
+        turn = rng.randrange(len(conv) // 2)
+        return json.dumps({"model": "gpt-4o-mini", "messages": conv[:2 + 2 * turn]}).encode()
     if CODE_EXCERPTS:
         msg = rng.choice(["Peux-tu relire ce code ?", "Why does this fail?", "Optimise ce module :"]) + "\n\n"
         msg += rng.choice(CODE_EXCERPTS)
@@ -216,11 +244,15 @@ def main() -> int:
     ap.add_argument("--seconds", type=float, help="measurement time per configuration")
     ap.add_argument("--concurrency", type=int, default=10)
     ap.add_argument("--rounds", type=int, help="alternating rounds per configuration (default 1 short, 3 full)")
-    ap.add_argument("--bodies", choices=("prose", "code"), default="prose",
-                    help="prose with a little code on one line (default), or pasted source files the policy logs")
+    ap.add_argument("--bodies", choices=("prose", "code", "conversation"), default="prose",
+                    help="prose with a little code on one line (default), pasted source files the policy logs, or "
+                         "8-turn conversations (a file pasted at turn 1) sent again whole at each turn; this one "
+                         "also runs gardefou without its scan cache")
     args = ap.parse_args()
     if args.bodies == "code":
         CODE_EXCERPTS.extend(code_excerpts())
+    if args.bodies == "conversation":
+        CONVERSATIONS.extend(conversations(code_excerpts()))
     seconds = args.seconds or (6.0 if args.short else 20.0)
     work = Path(tempfile.mkdtemp(prefix="bench-proxy-"))
     os.environ.setdefault("GARDEFOU_CACHE_DIR", str(ROOT / ".cache" / "gardefou"))
@@ -240,6 +272,10 @@ def main() -> int:
         stops.append(lean.terminate)
         targets = {"bare_mitmdump": (url, ca, bare.pid), "bare_lean_mitmproxy": (lean_url, lean_ca, lean.pid)}
         configs = [("gardefou", [])] + ([] if args.short else [("gardefou_names", ["gardefou_names=true"])])
+        if args.bodies == "conversation":
+            configs.append(("gardefou_no_cache", ["gardefou_scan_cache=0"]))
+            if not args.short:
+                configs.append(("gardefou_names_no_cache", ["gardefou_names=true", "gardefou_scan_cache=0"]))
         for name, sets in configs:
             proxy = Proxy.start(ROOT / "rules" / "policy.yaml", {h: up_port for h in AI_HOSTS}, work / name,
                                 work / f"{name}.log", extra_sets=["gardefou_reload_interval=0", *sets],
@@ -277,7 +313,7 @@ def main() -> int:
     summary: dict[str, object] = {"concurrency": args.concurrency, "seconds": seconds, "short": args.short,
                                   "time_to_first_token": ttft,
                                   "load_average_at_end": os.getloadavg()[0],
-                                  "body_bytes": "4000-5000", "bodies": args.bodies, "cpus": os.cpu_count(),
+                                  "body_bytes": "up to 14000" if CONVERSATIONS else "4000-5000", "bodies": args.bodies, "cpus": os.cpu_count(),
                                   "runs": results}
     for name in results:
         if name.startswith("bare_"):

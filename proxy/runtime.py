@@ -67,7 +67,7 @@ def signature(files: list[Path]) -> tuple[tuple[str, int], ...]:
 
 
 def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Path | None = None,
-                  service_ids: Collection[str] | None = None) -> Runtime:
+                  service_ids: Collection[str] | None = None, scan_cache: int = SCAN_CACHE_ENTRIES) -> Runtime:
     """Load the policy and build its engine. Raises ConfigError (file, line, field) on any bad input."""
     policy = load_policy(policy_path)
     if service_ids is not None:
@@ -76,7 +76,7 @@ def build_runtime(policy_path: Path, rules_dir: Path, names: bool, cache_dir: Pa
                           extra_rules=dictionary_rules(policy), edm_index=policy.edm_index,
                           fingerprint_index=policy.fingerprint_index, edm_min_columns=policy.edm_min_columns,
                           load_models_now=True,  # before the policy goes into force: seconds, once per process
-                          scan_cache=SCAN_CACHE_ENTRIES)
+                          scan_cache=scan_cache)
     engine = build_engine(config)
     return Runtime(policy, engine, signature(watched_files(policy_path, rules_dir, policy)))
 

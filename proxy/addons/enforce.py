@@ -8,6 +8,7 @@ import json
 import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from mitmproxy import ctx, exceptions, http
@@ -21,7 +22,7 @@ from proxy.inspect import Inspection, inspect
 from proxy.outcome import METADATA_KEY, Outcome
 from proxy.policy import SHIPPED_POLICY, RequestContext, Verdict, decide, decide_error, scan_needed
 from proxy.policy.messages import JUSTIFICATION_HEADER
-from proxy.runtime import Runtime, build_runtime, load_hash_key, signature, watched_files
+from proxy.runtime import SCAN_CACHE_ENTRIES, Runtime, build_runtime, load_hash_key, signature, watched_files
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ log = logging.getLogger(__name__)
 # GIL hand-offs that come with it. Larger or compressed bodies go to the workers, under the policy's scan timeout.
 INLINE_SCAN_BYTES = 16 * 1024
 
-_OPTIONS = {"gardefou_policy", "gardefou_rules_dir", "gardefou_names", "gardefou_services"}
+_OPTIONS = {"gardefou_policy", "gardefou_rules_dir", "gardefou_names", "gardefou_services", "gardefou_scan_cache"}
 
 
 class Enforce:
@@ -52,6 +53,9 @@ class Enforce:
         loader.add_option("gardefou_hash_key_file", str, "",
                           "Secret key for value hashes (created 0600 if missing); default <confdir>/gardefou-hash.key.")
         loader.add_option("gardefou_names", bool, False, "Also detect person names (NER): costs milliseconds.")
+        loader.add_option("gardefou_scan_cache", int, SCAN_CACHE_ENTRIES,
+                          "Texts whose findings the engine keeps, since chat APIs send the conversation again with "
+                          "each turn (0 = scan every text every time).")
         loader.add_option("gardefou_reload_interval", int, 3,
                           "Seconds between checks of the policy, rules and index files for changes (0 = never).")
 
@@ -74,8 +78,12 @@ class Enforce:
     def _configure_runtime(self) -> None:
         try:
             self.catalogue = load_catalogue(Path(ctx.options.gardefou_services))
+            if ctx.options.gardefou_scan_cache < 0:
+                raise exceptions.OptionsError(  # type: ignore[no-untyped-call]
+                    f"gardefou_scan_cache: {ctx.options.gardefou_scan_cache} texts, must be 0 (off) or more")
             self.runtime = build_runtime(Path(ctx.options.gardefou_policy), Path(ctx.options.gardefou_rules_dir),
-                                         bool(ctx.options.gardefou_names), service_ids=self._service_ids())
+                                         bool(ctx.options.gardefou_names), service_ids=self._service_ids(),
+                                         scan_cache=ctx.options.gardefou_scan_cache)
         except ConfigError as e:
             raise exceptions.OptionsError(str(e)) from e  # type: ignore[no-untyped-call]
         log.info("gardefou: policy %s (version %s) in force", self.runtime.policy.source,
@@ -110,9 +118,9 @@ class Enforce:
             if current is not None and signature(files) == current.signature:
                 continue
             try:
-                fresh = await asyncio.get_running_loop().run_in_executor(
-                    self.reloader, build_runtime, policy_path, rules_dir, bool(ctx.options.gardefou_names), None,
-                    self._service_ids())
+                fresh = await asyncio.get_running_loop().run_in_executor(self.reloader, partial(
+                    build_runtime, policy_path, rules_dir, bool(ctx.options.gardefou_names), None, self._service_ids(),
+                    scan_cache=ctx.options.gardefou_scan_cache))
             except ConfigError as e:
                 log.error("gardefou: policy or rules not reloaded, the previous ones stay in force: %s", e)
                 if current is not None:  # don't report the same broken file every few seconds

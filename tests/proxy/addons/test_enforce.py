@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 import shutil
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from mitmproxy import http
+from mitmproxy import exceptions, http
 from mitmproxy.test import taddons, tflow
 
 from proxy.addons.enforce import INLINE_SCAN_BYTES, Enforce
@@ -234,3 +235,30 @@ def test_group_from_proxy_authentication(enforce: Enforce) -> None:
     flow.client_conn.peername = ("192.168.3.4", 5555)
     outcome = run(enforce, flow)
     assert outcome is not None and outcome.group == "boss"  # the first matching group; never the user name
+
+
+def test_a_message_sent_again_is_redacted_again_from_the_scan_cache(enforce: Enforce) -> None:
+    content = f"Relance {MAIL} au sujet de la commande {secrets.token_hex(4)} livrée la semaine dernière."
+    outcomes = [run(enforce, flow := chat(content)) for _ in range(2)]
+    assert [o.cached_bytes if o else -1 for o in outcomes] == [0, len(content)]
+    assert [o.action if o else "" for o in outcomes] == ["redact", "redact"]
+    assert json.loads(flow.request.content or b"")["messages"][0]["content"] == content.replace(MAIL, "[EMAIL_1]")
+    assert outcomes[1] is not None and set(outcomes[1].timings) >= {"cache", "decide"}
+    assert "hyperscan" not in outcomes[1].timings  # nothing scanned again
+
+
+def test_scan_cache_option(tmp_path: Path) -> None:
+    async def configure(addon: Enforce, entries: int) -> None:
+        with taddons.context(Passthrough(), addon) as tctx:
+            tctx.configure(addon, gardefou_hash_key_file=str(tmp_path / "hash.key"), gardefou_scan_cache=entries)
+
+    sizes = []
+    for entries in (16, 0):
+        addon = Enforce()
+        asyncio.run(configure(addon, entries))
+        assert addon.runtime is not None
+        cache = addon.runtime.engine.cache
+        sizes.append(cache.max_entries if cache is not None else 0)
+    assert sizes == [16, 0]
+    with pytest.raises(exceptions.OptionsError, match="gardefou_scan_cache"):
+        asyncio.run(configure(Enforce(), -1))
