@@ -76,13 +76,14 @@ class Engine:
         self.version = version
         self.cache = cache
 
-    def scan(self, text: str, keep_document: bool = False) -> ScanResult:
-        """Findings of `text`; one this engine scanned before comes from its cache (time spent there: "cache")."""
+    def scan(self, text: str, keep_document: bool = False, scope: str = "") -> ScanResult:
+        """Findings of `text`; one this engine scanned before for the same `scope` (a user, a client) comes from
+        its cache (time spent there: "cache")."""
         cache = self.cache
         if cache is None or keep_document:
             return self._scan(text, keep_document)
         t0 = time.perf_counter()
-        key = cache.key(text)
+        key = cache.key(text, scope)
         if key is None:
             return self._scan(text, keep_document)
         cached = cache.get(key)

@@ -23,6 +23,9 @@ class ScanCache:
     MACs under a key drawn per process, so they cannot be matched against guessed texts outside this process, and
     findings hold offsets and rule names, never values. A cache belongs to one engine: a reloaded policy or index
     builds a new engine, and so starts from an empty cache.
+
+    Entries are kept per `scope` (the proxy passes the user, else the client address): a hit answers faster, and
+    a shared cache would let one user time whether another had just sent a given text.
     """
 
     def __init__(self, entries: int, findings: int = 20 * MAX_FINDINGS) -> None:
@@ -40,11 +43,14 @@ class ScanCache:
     def __len__(self) -> int:
         return len(self._items)
 
-    def key(self, text: str) -> bytes | None:
-        """The key of `text`, or None when it is too short to be worth keeping."""
+    def key(self, text: str, scope: str = "") -> bytes | None:
+        """The key of `text` sent by `scope`, or None when the text is too short to be worth keeping."""
         if len(text) < MIN_CHARS:
             return None
-        h = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16, key=self._key)
+        h = hashlib.blake2b(digest_size=16, key=self._key)
+        s = scope.encode("utf-8", "surrogatepass")
+        h.update(len(s).to_bytes(4, "little") + s)  # length first: no scope and text can spell another pair
+        h.update(text.encode("utf-8", "surrogatepass"))
         return h.digest()
 
     def get(self, key: bytes) -> tuple[Finding, ...] | None:

@@ -100,8 +100,11 @@ def _bounded(raw: bytes, enc: str, limit: int) -> bytes:
 
 
 def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: bytes, content_encoding: str,
-            headers: Mapping[str, str], ctx: RequestContext) -> Inspection:
-    """Everything CPU-bound about one request. Errors come back as a fail-mode verdict, never as an exception."""
+            headers: Mapping[str, str], ctx: RequestContext, client: str = "") -> Inspection:
+    """Everything CPU-bound about one request. Errors come back as a fail-mode verdict, never as an exception.
+
+    `client` (the user, else the client address) scopes the engine's scan cache: each client's resent
+    conversation hits its own entries, and no one can time whether another client sent a text."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     try:
@@ -120,7 +123,7 @@ def inspect(engine: Engine, key: bytes, adapter: Adapter, endpoint: str, raw: by
     detected: list[Detected] = []
     cached = 0
     for i, text in enumerate(texts):
-        result = engine.scan(text)
+        result = engine.scan(text, scope=client)
         if result.cached:
             cached += len(text)
         for stage, seconds in result.timings.items():

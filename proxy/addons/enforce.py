@@ -176,21 +176,22 @@ class Enforce:
         if endpoint is None or not scan_needed(context):
             result = Inspection(decide((), context))
         else:
-            result = await self._inspect(flow, runtime, adapter, endpoint, context)
+            client = f"user:{user}" if user else f"address:{address}"  # scopes the scan cache
+            result = await self._inspect(flow, runtime, adapter, endpoint, context, client)
         self._enforce(flow, adapter, result, context, runtime)
 
     async def _inspect(self, flow: http.HTTPFlow, runtime: Runtime, adapter: Adapter, endpoint: str,
-                       context: RequestContext) -> Inspection:
+                       context: RequestContext, client: str) -> Inspection:
         raw = flow.request.raw_content or b""
         encoding = flow.request.headers.get("content-encoding", "")
         try:
             if len(raw) <= INLINE_SCAN_BYTES and not encoding:
                 result = inspect(runtime.engine, self.key, adapter, endpoint, raw, encoding, flow.request.headers,
-                                 context)
+                                 context, client)
             else:  # the worker gets its own copy of the headers: the flow may change while it scans
                 job = asyncio.get_running_loop().run_in_executor(
                     self.executor, inspect, runtime.engine, self.key, adapter, endpoint, raw, encoding,
-                    flow.request.headers.copy(), context)
+                    flow.request.headers.copy(), context, client)
                 result = await asyncio.wait_for(job, timeout=runtime.policy.scan_timeout)
         except TimeoutError:
             result = Inspection(decide_error("timeout", context))

@@ -79,6 +79,18 @@ def test_one_character_more_is_another_text(engines: tuple[Engine, Engine]) -> N
     assert cached.scan(text).cached
 
 
+def test_each_scope_has_its_own_entries(engines: tuple[Engine, Engine]) -> None:
+    """A hit is faster: a client must not learn by timing that another one just sent the same text."""
+    cached, _ = engines
+    text = f"Traduis ce paragraphe en anglais, en gardant le ton formel du courrier : {secrets.token_hex(8)}"
+    cached.scan(text, scope="user:alice")
+    assert not cached.scan(text, scope="user:bob").cached
+    assert not cached.scan(text).cached
+    assert cached.scan(text, scope="user:alice").cached and cached.scan(text, scope="user:bob").cached
+    cache = ScanCache(4)
+    assert cache.key("b" * 70, "a") != cache.key("b" * 70, "ab")  # the scope's length is in the key
+
+
 def _key(cache: ScanCache, text: str) -> bytes:
     key = cache.key(text)
     assert key is not None

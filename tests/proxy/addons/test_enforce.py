@@ -247,6 +247,17 @@ def test_a_message_sent_again_is_redacted_again_from_the_scan_cache(enforce: Enf
     assert "hyperscan" not in outcomes[1].timings  # nothing scanned again
 
 
+def test_the_scan_cache_is_kept_per_client(enforce: Enforce) -> None:
+    content = f"Résume ce compte rendu de réunion en trois points pour l'équipe, merci : {secrets.token_hex(4)}"
+    cached = []
+    for address in ("10.1.0.7", "10.1.0.8", "10.1.0.7"):
+        flow = chat(content)
+        flow.client_conn.peername = (address, 50000)
+        outcome = run(enforce, flow)
+        cached.append(outcome.cached_bytes if outcome else -1)
+    assert cached == [0, 0, len(content)]
+
+
 def test_scan_cache_option(tmp_path: Path) -> None:
     async def configure(addon: Enforce, entries: int) -> None:
         with taddons.context(Passthrough(), addon) as tctx:
