@@ -64,8 +64,8 @@ class ScanCache:
             return found
 
     def put(self, key: bytes, findings: tuple[Finding, ...]) -> None:
-        if len(findings) > MAX_FINDINGS:
-            return
+        if len(findings) > min(MAX_FINDINGS, self.max_findings):
+            return  # it could only push everything else out
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
