@@ -91,9 +91,13 @@ def code_excerpts(n: int = 200) -> list[str]:
 
 
 def prose(rng: random.Random, size: int) -> str:
+    """About `size` characters of the benchmark's words (each counted with the space after it)."""
     words: list[str] = []
-    while sum(map(len, words)) + len(words) < size:
-        words.append(rng.choice(WORDS))
+    total = 0
+    while total < size:
+        w = rng.choice(WORDS)
+        words.append(w)
+        total += len(w) + 1
     return " ".join(words)[:size]
 
 
@@ -124,14 +128,7 @@ def body(rng: random.Random) -> bytes:
         msg += rng.choice(CODE_EXCERPTS)
         return json.dumps({"model": "gpt-4o-mini", "messages": [
             {"role": "system", "content": "Tu es un assistant utile."}, {"role": "user", "content": msg}]}).encode()
-    target = rng.randrange(4000, 5000)
-    words: list[str] = []
-    size = 0
-    while size < target:
-        w = rng.choice(WORDS)
-        words.append(w)
-        size += len(w) + 1
-    msg = " ".join(words)[: target]
+    msg = prose(rng, rng.randrange(4000, 5000))
     return json.dumps({"model": "gpt-4o-mini", "messages": [
         {"role": "system", "content": "Tu es un assistant utile."}, {"role": "user", "content": msg}]}).encode()
 

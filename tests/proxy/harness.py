@@ -326,6 +326,11 @@ class Proxy:
         """An httpx client through the proxy, trusting its CA (pass it to SDKs as `http_client`)."""
         return httpx.Client(**self.client_kwargs(), **kwargs)  # type: ignore[arg-type]
 
+    def metrics(self) -> str:
+        """The proxy's own /metrics page (its admin server)."""
+        with httpx.Client(timeout=10) as http:
+            return http.get(f"http://127.0.0.1:{self.admin_port}/metrics").text
+
     def log(self) -> str:
         try:
             return self.log_path.read_text(errors="replace")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import urllib.request
 from collections.abc import Iterator
 
 import openai
@@ -118,9 +117,7 @@ def test_prose_and_a_one_line_command_are_not_code(logging_proxy: Proxy, clean_u
 
 def cache_hit_bytes(proxy: Proxy) -> float:
     """gardefou_scan_cache_hit_bytes_total of the OpenAI API, from the proxy's own /metrics."""
-    with urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10) as r:
-        page = r.read().decode()
-    m = re.search(r'^gardefou_scan_cache_hit_bytes_total\{service="openai-api"\} (\S+)$', page, re.MULTILINE)
+    m = re.search(r'^gardefou_scan_cache_hit_bytes_total\{service="openai-api"\} (\S+)$', proxy.metrics(), re.MULTILINE)
     return float(m.group(1)) if m else 0.0
 
 

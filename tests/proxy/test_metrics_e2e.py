@@ -292,9 +292,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         found = re.findall(r"reloaded policy \S+ \(version (\w+)\)", proxy.log())
         traffic.batch()
         t2 = prometheus.scrape_after(time.time() + 0.05)
-        with urllib.request.urlopen(f"http://127.0.0.1:{proxy.admin_port}/metrics", timeout=10) as r:
-            metrics_text = r.read().decode()
-        yield Stack(proxy, prometheus, upstream, incidents, t1, t2, found[-1], metrics_text)
+        yield Stack(proxy, prometheus, upstream, incidents, t1, t2, found[-1], proxy.metrics())
     finally:
         traffic.close()
         prometheus.stop()
